@@ -1,0 +1,205 @@
+// The orchestrator's contract: its context, the events it takes and the inputs of the actors
+// it spawns. Shared by the machine, the runner's real actors, the headless reporter and the UI.
+// No node, react or ink imports here.
+
+import type {Plan, Task, TaskStatus, ValidationReport} from '../plan/types.js';
+
+/** How a conflict was found. */
+export type ConflictHow = 'declared' | 'watcher' | 'blocked' | 'agent-report' | 'phase-end-scan';
+
+export type ChangeKind = 'add' | 'change' | 'unlink' | 'rename';
+
+/** A file a task needed or touched outside its ownership. */
+export type Conflict = {
+	readonly id: number;
+	/** The culprit when known; undefined when several running tasks are suspects. */
+	readonly taskId?: string;
+	/** Tasks that may have made the change (all running tasks, when the watcher cannot tell). */
+	readonly suspects: readonly string[];
+	/** Workspace-relative, forward slashes. */
+	readonly path: string;
+	readonly how: ConflictHow;
+	/** The worker's own words (after ` -- ` in a FANOUT-NEEDS line), or the guard's. */
+	readonly reason?: string;
+	/** The task that owns the path, if any (in any phase). */
+	readonly owner?: string;
+	readonly changeKind?: ChangeKind;
+	/** Epoch ms. */
+	readonly at: number;
+};
+
+/** Per-task state during a run. */
+export type TaskRun = {
+	readonly id: string;
+	readonly phaseIndex: number;
+	readonly status: TaskStatus;
+	readonly attempts: number;
+	readonly pid?: number;
+	readonly startedAt?: number;
+	readonly endedAt?: number;
+	readonly exitCode?: number | null;
+	readonly signal?: string | null;
+	/** Why it failed, was stopped or skipped, in plain words ("exit code 2", "timed out after 10s", ...). */
+	readonly reason?: string;
+	/** Completion report: the agent's final message or the last lines printed. */
+	readonly report?: string;
+	readonly costUsd?: number;
+	readonly tokens?: number;
+	readonly turns?: number;
+	readonly sessionId?: string;
+	/** Files the task changed, as far as fanout saw (watcher, agent reports). */
+	readonly changedFiles: readonly string[];
+};
+
+export type PhaseRunStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+
+export type VerifyRun = {
+	readonly index: number;
+	readonly command: string;
+	readonly status: 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+	readonly exitCode?: number | null;
+	readonly startedAt?: number;
+	readonly endedAt?: number;
+};
+
+/** One plan revision made during a run (revision 1 is the plan as started). */
+export type Revision = {
+	readonly number: number;
+	/** In words: "defer db-logging (needs src/shared/logger.ts)". */
+	readonly decision: string;
+	readonly conflictId?: number;
+	readonly plan: Plan;
+};
+
+export type RunOutcome = 'passed' | 'failed' | 'aborted' | 'conflict' | 'interrupted';
+
+export type OrchestratorContext = {
+	readonly runId: string;
+	readonly plan: Plan;
+	readonly planFile: string;
+	readonly workspace: string;
+	readonly report: ValidationReport;
+	readonly revisions: readonly Revision[];
+	readonly phaseIndex: number;
+	readonly phases: readonly PhaseRunStatus[];
+	readonly tasks: Readonly<Record<string, TaskRun>>;
+	/** Open conflicts, oldest first; the first is the one being decided. */
+	readonly conflicts: readonly Conflict[];
+	/** Why the last decision was refused, shown in the conflict prompt. */
+	readonly refusal?: string;
+	readonly nextConflictId: number;
+	readonly approveAll: boolean;
+	readonly maxParallel: number;
+	readonly verify: readonly VerifyRun[];
+	readonly startedAt: number;
+	readonly endedAt?: number;
+	readonly outcome?: RunOutcome;
+	/** The signal that stopped the run, if one did. */
+	readonly signal?: 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+};
+
+/** Input of the orchestrator machine. */
+export type OrchestratorInput = {
+	readonly runId: string;
+	readonly plan: Plan;
+	readonly planFile: string;
+	readonly workspace: string;
+	readonly report: ValidationReport;
+	/** Validates a revised plan (same rules as before a run). Injected: validation reads the disk. */
+	readonly validate: (plan: Plan) => ValidationReport;
+	readonly maxParallel?: number;
+	/** Task results restored from a journal by `resume`: passed tasks are kept. */
+	readonly restored?: Readonly<Record<string, TaskRun>>;
+	/** Phase to start at when resuming. */
+	readonly startPhase?: number;
+	readonly now?: () => number;
+};
+
+/** Input of the `task` actor: one process (command or agent) for one task. */
+export type TaskActorInput = {
+	readonly task: Task;
+	readonly plan: Plan;
+	readonly phaseIndex: number;
+	readonly attempt: number;
+	readonly workspace: string;
+	readonly runId: string;
+};
+
+/** Input of the `verify` actor: one verify command. */
+export type VerifyActorInput = {
+	readonly index: number;
+	readonly command: string;
+	readonly workspace: string;
+	readonly runId: string;
+};
+
+/** Input of the `watcher` actor: watches the workspace while a phase runs. */
+export type WatcherActorInput = {
+	readonly workspace: string;
+	readonly plan: Plan;
+	readonly phaseIndex: number;
+};
+
+export type FileChange = {readonly path: string; readonly kind: ChangeKind; readonly at: number};
+
+export type ConflictChoice = 'grant' | 'defer' | 'skip' | 'edit' | 'abort';
+
+/** Events the actors send back to the machine. */
+export type ActorEvent =
+	| {type: 'task.started'; taskId: string; pid: number; at: number}
+	| {
+			type: 'task.exited';
+			taskId: string;
+			/** passed = exit 0; failed = non-zero, signal, timeout, could not start. */
+			outcome: 'passed' | 'failed';
+			exitCode: number | null;
+			signal: string | null;
+			reason?: string;
+			at: number;
+	  }
+	| {
+			type: 'task.report';
+			taskId: string;
+			report?: string;
+			costUsd?: number;
+			tokens?: number;
+			turns?: number;
+			sessionId?: string;
+			changedFiles?: readonly string[];
+	  }
+	| {
+			type: 'conflict.detected';
+			taskId?: string;
+			suspects?: readonly string[];
+			path: string;
+			how: ConflictHow;
+			reason?: string;
+			changeKind?: ChangeKind;
+			at: number;
+	  }
+	| {type: 'fs.changed'; changes: readonly FileChange[]}
+	| {type: 'verify.started'; index: number; at: number}
+	| {type: 'verify.exited'; index: number; exitCode: number | null; at: number};
+
+/** Events from the user (UI keys) or the headless driver. */
+export type UserEvent =
+	| {type: 'plan.start'}
+	| {type: 'phase.approve'}
+	| {type: 'phase.approveAll'}
+	| {type: 'phase.skip'}
+	| {type: 'task.stop'; taskId: string}
+	| {type: 'task.retry'; taskId: string}
+	| {type: 'failed.retry'}
+	| {type: 'failed.continue'}
+	| {
+			type: 'conflict.decide';
+			choice: ConflictChoice;
+			/** With several suspects: the one the user named as culprit. */
+			taskId?: string;
+			/** With `edit`: the plan as the user edited it. */
+			plan?: Plan;
+	  }
+	| {type: 'run.abort'}
+	| {type: 'run.signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'};
+
+export type OrchestratorEvent = ActorEvent | UserEvent;

@@ -1,0 +1,92 @@
+// The plan model: the typed shape every other part of fanout reads. Pure data, no I/O.
+
+/** Which of the domain's planning patterns a plan follows. */
+export type Pattern = 'module' | 'layer' | 'feature' | 'read-heavy' | 'custom';
+
+/** A named agent, or a custom command whose `{prompt}` argument receives the prompt. */
+export type AgentSpec =
+	| 'claude'
+	| 'codex'
+	| 'gemini'
+	| 'aider'
+	| {readonly command: readonly string[]; readonly output?: 'text' | 'jsonl'};
+
+export type PhaseMode = 'parallel' | 'sequential';
+
+/** One unit of work: a shell command (`run`) or an agent prompt (`prompt`), owning a set of files. */
+export type Task = {
+	readonly id: string;
+	readonly title?: string;
+	/** Globs relative to the workspace: the files this task may create or change. */
+	readonly owns: readonly string[];
+	/** Globs relative to the workspace: files it depends on, which must not change under it. */
+	readonly reads: readonly string[];
+	/** Ids of tasks in earlier phases that must have passed before this one runs. */
+	readonly dependsOn: readonly string[];
+	readonly prompt?: string;
+	readonly run?: string;
+	/** Milliseconds; undefined means no timeout. */
+	readonly timeoutMs?: number;
+	readonly env: Readonly<Record<string, string>>;
+	readonly agent?: AgentSpec;
+	/** Claude Code permission mode (acceptEdits by default) or Codex sandbox, per agent. */
+	readonly permissionMode?: string;
+};
+
+export type Phase = {
+	readonly name: string;
+	readonly mode: PhaseMode;
+	readonly tasks: readonly Task[];
+};
+
+/** A whole plan: phases run one after another; tasks of a parallel phase run at once. */
+export type Plan = {
+	readonly name: string;
+	readonly goal?: string;
+	readonly pattern: Pattern;
+	/** As written in the file (relative to the plan file); the loader resolves it. */
+	readonly workspace?: string;
+	readonly agent?: AgentSpec;
+	readonly permissionMode?: string;
+	readonly ignore: readonly string[];
+	readonly phases: readonly Phase[];
+	readonly verify: readonly string[];
+};
+
+/** Line and column (both 1-based) of a node in the plan file. */
+export type SourcePosition = {readonly line: number; readonly column: number};
+
+/**
+ * Where each part of a plan came from. `positions` is keyed by a dotted path into the
+ * plan as written, e.g. `phases.0.tasks.1.owns.0`; for a flat `tasks:` plan, `tasks.3.id`.
+ */
+export type PlanSource = {
+	readonly file: string;
+	readonly positions: ReadonlyMap<string, SourcePosition>;
+};
+
+export type Severity = 'error' | 'warning';
+
+/** One validation result: what is wrong, where, and how to fix it. */
+export type Finding = {
+	readonly severity: Severity;
+	/** Stable machine-readable code, e.g. `ownership.overlap`, `shape.unknown-field`. */
+	readonly code: string;
+	/** One or two sentences; says what is wrong and how to fix it. */
+	readonly message: string;
+	readonly file: string;
+	readonly line: number;
+	readonly column: number;
+	readonly tasks: readonly string[];
+	readonly paths: readonly string[];
+};
+
+/** The result of validation. */
+export type ValidationReport = {
+	readonly valid: boolean;
+	readonly errors: readonly Finding[];
+	readonly warnings: readonly Finding[];
+};
+
+/** Status of a task during or after a run. */
+export type TaskStatus = 'pending' | 'running' | 'passed' | 'failed' | 'stopped' | 'skipped' | 'conflicted';
