@@ -203,3 +203,20 @@ export type UserEvent =
 	| {type: 'run.signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'};
 
 export type OrchestratorEvent = ActorEvent | UserEvent;
+
+/**
+ * The orchestrator's top-level states (flat). The UI picks one screen per state.
+ * validating is transient; invalid, done, failed and aborted are final.
+ */
+export type OrchestratorState =
+	| 'validating'
+	| 'invalid'
+	| 'reviewing'
+	| 'awaitingApproval'
+	| 'running'
+	| 'conflict'
+	| 'phaseFailed'
+	| 'verifying'
+	| 'done'
+	| 'failed'
+	| 'aborted';
