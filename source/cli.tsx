@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// argv -> one command. The only file that reads process.argv or sets the exit code.
+// Commands are imported lazily so `fanout --version` and `fanout guard` start fast.
+
+import {readFileSync} from 'node:fs';
+import type {Command, CommandIO} from './commands/io.js';
+
+type Loader = () => Promise<Command>;
+
+const commands: Record<string, {readonly load: Loader; readonly summary: string}> = {
+	run: {load: async () => (await import('./commands/run.js')).runCommand, summary: 'run a plan (interactive in a terminal, headless otherwise)'},
+	resume: {load: async () => (await import('./commands/run.js')).resumeCommand, summary: 'continue an interrupted run (default: the latest unfinished)'},
+	runs: {load: async () => (await import('./commands/runs.js')).runsCommand, summary: 'list the runs of this workspace'},
+	demo: {load: async () => (await import('./commands/demo.js')).demoCommand, summary: 'run the bundled demo in a temporary copy of the sample repository'},
+	validate: {load: async () => (await import('./commands/validate.js')).validateCommand, summary: 'check a plan before running it'},
+	schedule: {load: async () => (await import('./commands/schedule.js')).scheduleCommand, summary: 'turn a flat task list into phases'},
+	schema: {load: async () => (await import('./commands/schema.js')).schemaCommand, summary: "print the plan's JSON Schema"},
+	plan: {load: async () => (await import('./commands/plan.js')).planCommand, summary: 'propose a plan from a goal and a pattern'},
+	guard: {load: async () => (await import('./commands/guard.js')).guardCommand, summary: "(internal) Claude Code hook that enforces a task's ownership"},
+};
+
+function version(): string {
+	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+	return pkg.version;
+}
+
+function usage(): string {
+	const width = Math.max(...Object.keys(commands).map(name => name.length));
+	const lines = Object.entries(commands)
+		.filter(([name]) => name !== 'guard')
+		.map(([name, c]) => `  fanout ${name.padEnd(width)}  ${c.summary}`);
+	return [
+		'fanout: run coding-agent work in parallel, safely.',
+		'',
+		'Usage:',
+		'  fanout                 open the start screen (in a terminal)',
+		...lines,
+		'',
+		'Options: --help, --version. Each command takes --help.',
+		'',
+	].join('\n');
+}
+
+function colorEnabled(isTTY: boolean): boolean {
+	const force = process.env['FORCE_COLOR'];
+	if (force !== undefined) return force !== '0' && force !== 'false';
+	if (process.env['NO_COLOR']) return false;
+	return isTTY;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+	const isTTY = Boolean(process.stdout.isTTY);
+	const io: CommandIO = {
+		stdout: text => process.stdout.write(text),
+		stderr: text => process.stderr.write(text),
+		cwd: process.cwd(),
+		color: colorEnabled(isTTY),
+		isTTY,
+	};
+	const [name, ...rest] = argv;
+	if (name === '--version' || name === '-v') {
+		io.stdout(`${version()}\n`);
+		return 0;
+	}
+	if (name === '--help' || name === '-h' || name === 'help') {
+		io.stdout(usage());
+		return 0;
+	}
+	if (name === undefined) {
+		if (isTTY && process.stdin.isTTY) {
+			const {startCommand} = await import('./commands/start.js');
+			return startCommand(rest, io);
+		}
+		io.stderr(usage());
+		return 2;
+	}
+	const command = commands[name];
+	if (!command) {
+		io.stderr(`fanout: unknown command "${name}". Run \`fanout --help\` to see the commands.\n`);
+		return 2;
+	}
+	return (await command.load())(rest, io);
+}
+
+main(process.argv.slice(2)).then(
+	code => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		// A bug, not bad input: say so in one line (FANOUT_DEBUG=1 shows the stack).
+		const message = error instanceof Error ? error.message : String(error);
+		process.stderr.write(`fanout: internal error: ${message}\n`);
+		if (process.env['FANOUT_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+		process.exitCode = 70;
+	},
+);

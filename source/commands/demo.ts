@@ -1,0 +1,27 @@
+// `fanout demo` (what `npm start` runs): copies the bundled sample repository to a temporary
+// folder and runs plans/demo.yaml there, so a newcomer sees fanout work with no agent installed.
+
+import {cpSync, mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {Command} from './io.js';
+import {runCommand} from './run.js';
+
+/** The package's own folder (two levels above this module, in source/ and in dist/ alike). */
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `fanout demo [run flags]` */
+export const demoCommand: Command = async (argv, io) => {
+	if (argv.includes('--help') || argv.includes('-h')) {
+		io.stdout('Usage: fanout demo [options of `fanout run`]\n\nCopies samples/app to a temporary folder and runs plans/demo.yaml there.\n');
+		return 0;
+	}
+	const workspace = mkdtempSync(join(tmpdir(), 'fanout-demo-'));
+	cpSync(join(packageRoot, 'samples', 'app'), workspace, {recursive: true});
+	io.stderr(`fanout demo: a copy of the sample repository is in ${workspace}\n`);
+	const plan = join(packageRoot, 'plans', 'demo.yaml');
+	// Without a terminal there is nobody to press `a`: approve every phase.
+	const headlessExtras = io.isTTY || argv.includes('--yes') || argv.includes('-y') ? [] : ['--yes'];
+	return runCommand([plan, '--workspace', workspace, ...headlessExtras, ...argv], io);
+};

@@ -1,0 +1,39 @@
+// `fanout runs`: the runs of a workspace, newest first, with their status and task counts.
+
+import {resolve} from 'node:path';
+import {parseArgs} from 'node:util';
+import {listRuns} from '../runner/journal.js';
+import type {Command} from './io.js';
+
+const USAGE = 'Usage: fanout runs [--workspace DIR] [--json]\n';
+
+/** `fanout runs` */
+export const runsCommand: Command = async (argv, io) => {
+	let values: {workspace?: string; json?: boolean; help?: boolean};
+	try {
+		({values} = parseArgs({args: [...argv], options: {workspace: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}}, strict: true}));
+	} catch (error) {
+		io.stderr(`fanout: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n\n${USAGE}`);
+		return 2;
+	}
+	if (values.help) {
+		io.stdout(USAGE);
+		return 0;
+	}
+	const workspace = resolve(io.cwd, values.workspace ?? '.');
+	const runs = listRuns(workspace);
+	if (values.json) {
+		io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
+		return 0;
+	}
+	if (runs.length === 0) {
+		io.stdout(`No runs in ${workspace} yet. Start one with \`fanout run PLAN\`.\n`);
+		return 0;
+	}
+	const header = ['run', 'plan', 'started', 'status', 'ok', 'failed'];
+	const rows = runs.map(r => [r.id, r.planName ?? '?', r.started ?? '', r.status === 'unfinished' ? 'unfinished (resumable)' : r.outcome ?? r.status, String(r.ok), String(r.failed)]);
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)));
+	const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+	io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+	return 0;
+};

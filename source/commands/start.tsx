@@ -1,0 +1,86 @@
+// `fanout` with no arguments in a terminal: the start screen lists ./plans and recent runs;
+// Enter opens the plan (into its review screen) or resumes the run.
+
+import {readdirSync} from 'node:fs';
+import {join, relative, resolve} from 'node:path';
+import {render} from 'ink';
+import {loadPlan} from '../plan/load.js';
+import {validatePlan} from '../plan/validate.js';
+import {listRuns} from '../runner/journal.js';
+import {StartScreen} from '../ui/screens/start-screen.js';
+import type {StartChoice, StartPlan, StartRun} from '../ui/screens/start-screen.js';
+import type {Command, CommandIO} from './io.js';
+import {resumeCommand, runCommand} from './run.js';
+
+function findPlans(cwd: string): StartPlan[] {
+	const dir = join(cwd, 'plans');
+	let names: string[];
+	try {
+		names = readdirSync(dir).filter(name => /\.(ya?ml|json)$/.test(name)).sort();
+	} catch {
+		return [];
+	}
+	return names.map(name => {
+		const file = join(dir, name);
+		const loaded = loadPlan(file, {cwd});
+		if (!loaded.ok) {
+			return {file, name, pattern: '?', phases: 0, tasks: 0, valid: false, problem: loaded.errors[0]?.message ?? 'unreadable'};
+		}
+		const report = validatePlan(loaded.plan, loaded.source, {workspace: loaded.workspace});
+		const first = report.errors[0];
+		return {
+			file,
+			name: loaded.plan.name,
+			pattern: loaded.plan.pattern,
+			phases: loaded.plan.phases.length,
+			tasks: loaded.plan.phases.reduce((n, p) => n + p.tasks.length, 0),
+			valid: report.valid,
+			...(first ? {problem: first.message} : {}),
+		};
+	});
+}
+
+function findRuns(cwd: string): StartRun[] {
+	return listRuns(cwd)
+		.slice(0, 10)
+		.map(run => ({
+			id: run.id,
+			planName: run.planName ?? '?',
+			outcome: run.status === 'unfinished' ? 'interrupted' : (run.outcome ?? 'finished'),
+			resumable: run.status === 'unfinished' || (run.outcome !== undefined && run.outcome !== 'passed'),
+		}));
+}
+
+async function pick(io: CommandIO): Promise<StartChoice | undefined> {
+	const plans = findPlans(io.cwd);
+	const runs = findRuns(io.cwd);
+	return new Promise(done => {
+		const columns = process.stdout.columns || 80;
+		const rows = process.stdout.rows || 24;
+		const instance = render(
+			<StartScreen
+				plans={plans}
+				runs={runs}
+				width={columns}
+				height={Math.max(1, rows - 1)}
+				onOpen={choice => {
+					instance.unmount();
+					done(choice);
+				}}
+				onQuit={() => {
+					instance.unmount();
+					done(undefined);
+				}}
+			/>,
+			{exitOnCtrlC: true, patchConsole: false},
+		);
+	});
+}
+
+/** `fanout` (no arguments, in a terminal) */
+export const startCommand: Command = async (argv, io) => {
+	const choice = await pick(io);
+	if (!choice) return 0;
+	if (choice.kind === 'plan') return runCommand([relative(io.cwd, resolve(choice.file)), ...argv], io);
+	return resumeCommand([choice.id, ...argv], io);
+};

@@ -1,0 +1,199 @@
+// The built CLI in a real terminal: tmux runs it at a real size, send-keys types, capture-pane
+// reads the screen. Approve by keypress, watch panes, open a log, reach the summary, leave;
+// Ctrl-C and signals leave no process behind and the terminal sane.
+
+import {strict as assert} from 'node:assert';
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {after, describe, it} from 'node:test';
+import {cleanup, cli, journalGroups, membersOfGroups, until, work, workspace} from './helpers.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const socket = `fanout-test-${process.pid}`;
+const dirs: string[] = [];
+after(() => {
+	spawnSync('tmux', ['-L', socket, 'kill-server']);
+	dirs.forEach(cleanup);
+});
+
+function tmux(...args: string[]): string {
+	return execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+}
+
+type Session = {
+	readonly name: string;
+	readonly dir: string;
+	screen(): string;
+	keys(...keys: string[]): void;
+	waitFor(pattern: RegExp, what?: string, timeoutMs?: number): Promise<string>;
+	exitCode(): Promise<number>;
+	pid(): number;
+	cursorVisible(): boolean;
+};
+
+let sessions = 0;
+
+/** Starts `fanout ARGS` in a fresh tmux window of the given size, in `dir`. */
+function start(dir: string, args: string, columns: number, rows: number): Session {
+	const name = `s${++sessions}`;
+	const pidFile = join(dir, '.fanout-pid');
+	// CI=true makes Ink print only the last frame: the real terminal must not see it.
+	const inner = `echo $$ > ${pidFile}; exec env -u CI NO_COLOR=1 ${process.execPath} ${cli} ${args}`;
+	const command = `cd ${dir} && sh -c '${inner}'; echo FANOUT_EXIT=$?; sleep 600`;
+	tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
+	const screen = () => tmux('capture-pane', '-p', '-t', name);
+	return {
+		name,
+		dir,
+		screen,
+		keys: (...keys) => tmux('send-keys', '-t', name, ...keys),
+		async waitFor(pattern, what = String(pattern), timeoutMs = 20_000) {
+			let last = '';
+			try {
+				await until(() => pattern.test((last = screen())), timeoutMs, what);
+			} catch (error) {
+				throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
+			}
+			return last;
+		},
+		async exitCode() {
+			const text = await this.waitFor(/FANOUT_EXIT=\d+/, 'fanout to exit');
+			return Number(/FANOUT_EXIT=(\d+)/.exec(text)![1]);
+		},
+		pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
+		cursorVisible: () => tmux('display-message', '-p', '-t', name, '#{cursor_flag}').trim() === '1',
+	};
+}
+
+const plan = `name: tui-e2e
+goal: watch panes move
+phases:
+  - name: build
+    tasks:
+      - id: api
+        title: API endpoints
+        owns: [src/api/**]
+        run: ${work('--lines 12 --delay 150 --write src/api/a.txt')}
+      - id: db
+        owns: [src/db/**]
+        run: ${work('--lines 10 --delay 150 --write src/db/b.txt')}
+      - id: utils
+        owns: [src/utils/**]
+        run: ${work('--lines 8 --delay 150 --hostile --write src/utils/c.txt')}
+  - name: check
+    mode: sequential
+    tasks:
+      - id: tests
+        owns: [tests/**]
+        dependsOn: [api, db]
+        run: ${work('--lines 3 --delay 50 --write tests/t.txt')}
+`;
+
+function assertFits(screen: string, columns: number, rows: number): void {
+	const lines = screen.replace(/\n$/, '').split('\n');
+	assert.ok(lines.length <= rows, `${lines.length} lines on a ${rows}-row terminal`);
+	for (const line of lines) assert.ok([...line].length <= columns, `a line of ${[...line].length} columns on a ${columns}-column terminal: ${line}`);
+}
+
+describe('the TUI in tmux', {skip: hasTmux ? false : 'tmux is not installed'}, () => {
+	it('approves phases by keypress, shows panes and logs, and exits 0 from the summary (120x40)', async () => {
+		const dir = workspace(plan);
+		dirs.push(dir);
+		const s = start(dir, 'run plan.yaml', 120, 40);
+		await s.waitFor(/enter start/, 'the plan review');
+		assert.match(s.screen(), /Phase 1 \(parallel\): build/);
+		assert.match(s.screen(), /├── api/);
+		s.keys('Enter');
+		await s.waitFor(/a approve/, 'the approval screen');
+		s.keys('a');
+		const grid = await s.waitFor(/api: step [3-9]/, 'output in the panes');
+		assert.match(grid, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/, 'a spinner turns');
+		assert.match(grid, /API endpoints/);
+		assertFits(grid, 120, 40);
+		// The hostile task's escapes never reach the terminal: the title stays, the screen is not cleared.
+		assert.doesNotMatch(tmux('display-message', '-p', '-t', s.name, '#{pane_title}'), /pwned/);
+		s.keys('Enter');
+		const log = await s.waitFor(/esc back/, 'the log view');
+		assert.match(log, /api/);
+		s.keys('Escape');
+		await s.waitFor(/a approve/, 'phase 2 approval', 30_000);
+		s.keys('a');
+		const summary = await s.waitFor(/q quit/, 'the summary', 30_000).then(() => s.waitFor(/4 of 4 tasks passed/, 'the summary'));
+		assert.match(summary, /tests/);
+		s.keys('q');
+		assert.equal(await s.exitCode(), 0);
+		assert.ok(s.cursorVisible(), 'the cursor is visible after exit');
+		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no task process is left');
+		assert.ok(!existsSync(`/proc/${s.pid()}`), 'fanout itself is gone');
+	});
+
+	it('fits an 80x24 terminal and approves all phases with A', async () => {
+		const dir = workspace(plan);
+		dirs.push(dir);
+		const s = start(dir, 'run plan.yaml', 80, 24);
+		await s.waitFor(/enter start/, 'the plan review');
+		s.keys('Enter');
+		await s.waitFor(/A approve all/, 'the approval screen');
+		s.keys('A');
+		const grid = await s.waitFor(/step [2-9]/, 'output in the panes');
+		assertFits(grid, 80, 24);
+		await s.waitFor(/4 of 4 tasks passed/, 'the summary', 40_000);
+		s.keys('q');
+		assert.equal(await s.exitCode(), 0);
+	});
+
+	it('stops everything on two Ctrl-C keypresses (exit 130), grandchildren included', async () => {
+		const dir = workspace(`name: ctrl-c
+phases:
+  - name: one
+    tasks:
+      - id: a
+        owns: [a/**]
+        run: ${work('--grandchild --lines 1 --sleep 60000')}
+      - id: b
+        owns: [b/**]
+        run: bash -c 'sleep 300 & sleep 300'
+`);
+		dirs.push(dir);
+		const s = start(dir, 'run plan.yaml --grace 1', 120, 40);
+		await s.waitFor(/enter start/, 'the plan review');
+		s.keys('Enter');
+		await s.waitFor(/a approve/, 'the approval screen');
+		s.keys('a');
+		await s.waitFor(/a: step 1/, 'the task running');
+		s.keys('C-c');
+		await s.waitFor(/Ctrl-C again/, 'the Ctrl-C question');
+		s.keys('C-c');
+		assert.equal(await s.exitCode(), 130);
+		assert.ok(s.cursorVisible());
+		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no process of the run is left');
+	});
+
+	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+		it(`stops everything on ${signal} sent to fanout (exit ${code})`, async () => {
+			const dir = workspace(`name: signal
+phases:
+  - name: one
+    tasks:
+      - id: a
+        owns: [a/**]
+        run: ${work('--grandchild --lines 1 --sleep 60000')}
+      - id: b
+        owns: [b/**]
+        run: bash -c 'sleep 300 & sleep 300'
+`);
+			dirs.push(dir);
+			const s = start(dir, 'run plan.yaml --grace 1', 100, 30);
+			await s.waitFor(/enter start/, 'the plan review');
+			s.keys('Enter');
+			await s.waitFor(/a approve/, 'the approval screen');
+			s.keys('a');
+			await s.waitFor(/a: step 1/, 'the task running');
+			process.kill(s.pid(), signal);
+			assert.equal(await s.exitCode(), code);
+			assert.ok(s.cursorVisible());
+			assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no process of the run is left');
+		});
+	}
+});
