@@ -112,8 +112,20 @@ export type OrchestratorInput = {
 	readonly restored?: Readonly<Record<string, TaskRun>>;
 	/** Phase to start at when resuming. */
 	readonly startPhase?: number;
+	/** Revisions restored from a journal by `resume`; the last one's plan is `plan`. */
+	readonly revisions?: readonly Revision[];
+	/** First conflict id to use when resuming, so ids stay unique in the run's journal. */
+	readonly nextConflictId?: number;
 	readonly now?: () => number;
+	/**
+	 * When true, a phase ends only after the watcher answered a `phase.scan` request (sent to it
+	 * once no task of the phase runs) with `phase.scanned`: the check that catches what events missed.
+	 */
+	readonly phaseEndScan?: boolean;
 };
+
+/** What the orchestrator sends the `watcher` actor (its callback's `receive`). */
+export type WatcherRequest = {type: 'phase.scan'; phaseIndex: number};
 
 /** Input of the `task` actor: one process (command or agent) for one task. */
 export type TaskActorInput = {
@@ -177,7 +189,13 @@ export type ActorEvent =
 			changeKind?: ChangeKind;
 			at: number;
 	  }
-	| {type: 'fs.changed'; changes: readonly FileChange[]}
+	| {
+			type: 'fs.changed';
+			changes: readonly FileChange[];
+			/** How the changes were found: live events (default) or the phase-end scan. */
+			how?: 'watcher' | 'phase-end-scan';
+	  }
+	| {type: 'phase.scanned'; phaseIndex: number; at: number}
 	| {type: 'verify.started'; index: number; at: number}
 	| {type: 'verify.exited'; index: number; exitCode: number | null; at: number};
 

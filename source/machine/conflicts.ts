@@ -1,0 +1,257 @@
+// Conflicts inside the orchestrator: opening one (stopping the culprit), turning watcher events
+// into conflicts, and applying the user's decision as a validated plan revision. Pure steps on a Draft.
+
+import {normalizePath, ownershipIndex} from '../plan/ownership.js';
+import {deferTask, findTask, grantPath, skipTask} from '../plan/revise.js';
+import type {Plan} from '../plan/types.js';
+import {assignChanges} from './attribute.js';
+import type {Draft} from './progress.js';
+import type {ChangeKind, Conflict, ConflictChoice, ConflictHow, FileChange, PhaseRunStatus, TaskRun} from './types.js';
+
+/** What opens a conflict: an actor's `conflict.detected`, or an attributed watcher change. */
+export type ConflictReport = {
+	readonly taskId?: string;
+	readonly suspects?: readonly string[];
+	readonly path: string;
+	readonly how: ConflictHow;
+	readonly reason?: string;
+	readonly changeKind?: ChangeKind;
+	readonly at: number;
+};
+
+const sameCulprits = (a: Conflict, taskId: string | undefined, suspects: readonly string[]) =>
+	a.taskId === taskId && a.suspects.join(',') === suspects.join(',');
+
+/** Ways in which the culprit really wrote the file (a declared need or a blocked write did not). */
+const WROTE: readonly ConflictHow[] = ['watcher', 'agent-report', 'phase-end-scan'];
+
+/**
+ * Queues a conflict and stops whoever may be writing outside ownership: the culprit, or every
+ * running suspect when the culprit is unknown (they would otherwise go on writing meanwhile).
+ */
+export function openConflict(d: Draft, report: ConflictReport): void {
+	const path = normalizePath(report.path);
+	let suspects = report.suspects ?? (report.taskId === undefined ? [] : [report.taskId]);
+	if (suspects.length === 0 && report.taskId === undefined) {
+		suspects = Object.values(d.ctx.tasks)
+			.filter(r => r.status === 'running')
+			.map(r => r.id);
+	}
+	const taskId = report.taskId ?? (suspects.length === 1 ? suspects[0] : undefined);
+	if (taskId !== undefined && !suspects.includes(taskId)) suspects = [taskId, ...suspects];
+	if (d.ctx.conflicts.some(c => c.path === path && sameCulprits(c, taskId, suspects))) return;
+	const owner = ownershipIndex(d.ctx.plan).ownerOf(path);
+	const conflict: Conflict = {
+		id: d.ctx.nextConflictId,
+		...(taskId === undefined ? {} : {taskId}),
+		suspects,
+		path,
+		how: report.how,
+		...(report.reason === undefined ? {} : {reason: report.reason}),
+		...(owner === undefined ? {} : {owner}),
+		...(report.changeKind === undefined ? {} : {changeKind: report.changeKind}),
+		at: report.at,
+	};
+	d.set({conflicts: [...d.ctx.conflicts, conflict], nextConflictId: d.ctx.nextConflictId + 1});
+	const held = taskId === undefined ? suspects : [taskId];
+	for (const id of held) {
+		const run = d.task(id);
+		if (!run || run.status === 'skipped' || run.status === 'conflicted') continue;
+		if (run.status !== 'running' && taskId === undefined) continue;
+		d.stopTask(
+			id,
+			'conflicted',
+			taskId === undefined ? `stopped: a suspect of the change to ${path}` : `needs ${path}, which it does not own`,
+		);
+	}
+	if (taskId !== undefined && WROTE.includes(report.how)) addChangedFiles(d, taskId, [path]);
+	d.emit({type: 'conflict.detected', at: d.now, conflict});
+}
+
+function addChangedFiles(d: Draft, taskId: string, paths: readonly string[]): void {
+	const run = d.task(taskId);
+	if (!run) return;
+	const fresh = paths.filter(p => !run.changedFiles.includes(p));
+	if (fresh.length > 0) d.patchTask(taskId, {changedFiles: [...run.changedFiles, ...fresh]});
+}
+
+/** Files changed on disk: owned ones are credited to their task, the rest open conflicts. */
+export function recordChanges(d: Draft, changes: readonly FileChange[], how: ConflictHow = 'watcher'): void {
+	const {owned, conflicts} = assignChanges(changes, {
+		plan: d.ctx.plan,
+		phaseIndex: d.ctx.phaseIndex,
+		tasks: d.ctx.tasks,
+		ignore: d.ctx.plan.ignore,
+	});
+	const byTask = new Map<string, string[]>();
+	for (const {taskId, path} of owned) byTask.set(taskId, [...(byTask.get(taskId) ?? []), path]);
+	for (const [taskId, paths] of byTask) addChangedFiles(d, taskId, paths);
+	for (const c of conflicts) {
+		openConflict(d, {
+			...(c.taskId === undefined ? {} : {taskId: c.taskId}),
+			suspects: c.suspects,
+			path: c.path,
+			how,
+			changeKind: c.changeKind,
+			at: c.at,
+		});
+	}
+}
+
+/** A `conflict.decide` event's payload. */
+export type Decision = {readonly choice: ConflictChoice; readonly taskId?: string; readonly plan?: Plan};
+
+function refuse(d: Draft, conflict: Conflict, choice: ConflictChoice, reason: string): void {
+	d.set({refusal: reason});
+	d.emit({type: 'conflict.refused', at: d.now, conflictId: conflict.id, choice, reason});
+}
+
+function firstErrors(d: Draft, plan: Plan): string | undefined {
+	const report = d.ctx.env.validate(plan);
+	if (report.valid && report.errors.length === 0) return undefined;
+	const [first] = report.errors;
+	const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';
+	return `The revised plan is not valid: ${first?.message ?? 'validation failed'}${more}`;
+}
+
+/** Checks an edited plan keeps what is already under way where it is. */
+function editProblem(d: Draft, plan: Plan): string | undefined {
+	const index = d.ctx.phaseIndex;
+	if (plan.phases.length <= index) return `The edited plan must keep phase ${index + 1}, which is under way.`;
+	for (const run of Object.values(d.ctx.tasks)) {
+		if (run.status !== 'running') continue;
+		const at = findTask(plan, run.id);
+		if (!at || at.phaseIndex !== index) return `${run.id} is still running: keep it in phase ${index + 1}.`;
+	}
+	return undefined;
+}
+
+/** Applies a new plan revision: phase list and task runs follow the new plan. */
+function adopt(d: Draft, plan: Plan, decision: string, conflictId: number): number {
+	const number = d.ctx.revisions.length + 1;
+	const old = d.ctx;
+	const tasks: Record<string, TaskRun> = {};
+	plan.phases.forEach((phase, phaseIndex) => {
+		for (const task of phase.tasks) {
+			const run = old.tasks[task.id];
+			tasks[task.id] = run ? {...run, phaseIndex} : {id: task.id, phaseIndex, status: 'pending', attempts: 0, changedFiles: []};
+		}
+	});
+	// Runs of tasks dropped by an edit stay for the summary when they did anything.
+	for (const run of Object.values(old.tasks)) {
+		if (!tasks[run.id] && run.status !== 'pending') tasks[run.id] = run;
+	}
+	const phases = plan.phases.map((_, i): PhaseRunStatus => (i <= old.phaseIndex ? (old.phases[i] ?? 'pending') : 'pending'));
+	d.set({
+		plan,
+		tasks,
+		phases,
+		revisions: [...old.revisions, {number, decision, conflictId, plan}],
+	});
+	d.emit({type: 'revision.created', at: d.now, number, decision, conflictId, plan});
+	return number;
+}
+
+/**
+ * Applies the user's decision on the oldest open conflict. Refusals leave the conflict open with
+ * `refusal` set; `abort` is the machine's own transition and never reaches here.
+ */
+export function decideConflict(d: Draft, decision: Decision): void {
+	const conflict = d.ctx.conflicts[0];
+	if (!conflict) return;
+	const {choice} = decision;
+	let culprit = conflict.taskId;
+	if (culprit === undefined) {
+		if (decision.taskId !== undefined && !conflict.suspects.includes(decision.taskId)) {
+			return refuse(d, conflict, choice, `${decision.taskId} is not a suspect: pick one of ${conflict.suspects.join(', ')}.`);
+		}
+		culprit = decision.taskId ?? (conflict.suspects.length === 1 ? conflict.suspects[0] : undefined);
+	}
+	if (culprit === undefined && (choice === 'grant' || choice === 'defer' || choice === 'skip')) {
+		return refuse(d, conflict, choice, `Say which task made the change first: one of ${conflict.suspects.join(', ')}.`);
+	}
+	let revision: number | undefined;
+	let words: string;
+	switch (choice) {
+		case 'grant': {
+			const id = culprit as string;
+			const result = grantPath(d.ctx.plan, id, conflict.path);
+			if (!result.ok) return refuse(d, conflict, choice, result.reason);
+			const invalid = firstErrors(d, result.plan);
+			if (invalid) return refuse(d, conflict, choice, invalid);
+			words = `grant ${conflict.path} to ${id}`;
+			revision = adopt(d, result.plan, words, conflict.id);
+			d.patchTask(id, {status: 'pending', reason: undefined});
+			break;
+		}
+		case 'defer': {
+			const id = culprit as string;
+			const result = deferTask(d.ctx.plan, id, conflict.path, d.ctx.phaseIndex);
+			if (!result.ok) return refuse(d, conflict, choice, result.reason);
+			const invalid = firstErrors(d, result.plan);
+			if (invalid) return refuse(d, conflict, choice, invalid);
+			words = `defer ${id} (needs ${conflict.path})`;
+			revision = adopt(d, result.plan, words, conflict.id);
+			d.patchTask(id, {status: 'pending', reason: undefined});
+			break;
+		}
+		case 'skip': {
+			const id = culprit as string;
+			const {skipped} = skipTask(d.ctx.plan, id);
+			words = skipped.length > 0 ? `skip ${id} and ${skipped.map(s => s.id).join(', ')}` : `skip ${id}`;
+			d.skipTask(id, `skipped by you after a conflict on ${conflict.path}`);
+			d.skipDependents([id]);
+			break;
+		}
+		case 'edit': {
+			if (!decision.plan) return refuse(d, conflict, choice, 'No edited plan came with the decision.');
+			const problem = editProblem(d, decision.plan) ?? firstErrors(d, decision.plan);
+			if (problem) return refuse(d, conflict, choice, problem);
+			words = 'edit the plan by hand';
+			revision = adopt(d, decision.plan, words, conflict.id);
+			for (const run of Object.values(d.ctx.tasks)) {
+				if (run.status === 'conflicted' && !findTask(decision.plan, run.id)) d.skipTask(run.id, 'dropped from the plan by your edit');
+			}
+			if (culprit !== undefined && d.task(culprit)?.status === 'conflicted') d.patchTask(culprit, {status: 'pending', reason: undefined});
+			break;
+		}
+		case 'abort':
+			return;
+	}
+	const rest = d.ctx.conflicts.slice(1);
+	d.set({refusal: undefined, conflicts: rest});
+	d.emit({
+		type: 'conflict.decided',
+		at: d.now,
+		conflictId: conflict.id,
+		choice,
+		...(culprit === undefined ? {} : {taskId: culprit}),
+		...(revision === undefined ? {} : {revision}),
+		decision: words,
+	});
+	settleConflicts(d);
+}
+
+/**
+ * After a decision: drops open conflicts it made moot (their task skipped, or the path now
+ * owned by it) and lets suspects that are no longer held run again.
+ */
+function settleConflicts(d: Draft): void {
+	const index = ownershipIndex(d.ctx.plan);
+	const mootness = (c: Conflict): string | undefined => {
+		if (c.taskId === undefined) return c.suspects.every(s => d.task(s)?.status === 'skipped') ? 'every suspect was skipped' : undefined;
+		if (d.task(c.taskId)?.status === 'skipped') return `${c.taskId} was skipped`;
+		return index.owns(c.taskId, c.path) ? `${c.taskId} now owns ${c.path}` : undefined;
+	};
+	const open: Conflict[] = [];
+	for (const c of d.ctx.conflicts) {
+		const reason = mootness(c);
+		if (reason === undefined) open.push(c);
+		else d.emit({type: 'conflict.dropped', at: d.now, conflictId: c.id, reason});
+	}
+	const held = new Set(open.flatMap(c => (c.taskId === undefined ? c.suspects : [c.taskId])));
+	for (const run of Object.values(d.ctx.tasks)) {
+		if (run.status === 'conflicted' && !held.has(run.id)) d.patchTask(run.id, {status: 'pending', reason: undefined});
+	}
+	d.set({conflicts: open});
+}
