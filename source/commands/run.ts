@@ -8,7 +8,7 @@ import {parseArgs} from 'node:util';
 import type {JournalEntry} from '../machine/journal-events.js';
 import {foldJournal} from '../machine/journal-events.js';
 import {exitCodeOf} from '../machine/selectors.js';
-import type {TaskRun} from '../machine/types.js';
+import type {Revision, TaskRun} from '../machine/types.js';
 import {formatReport} from '../plan/format.js';
 import {loadPlan, parsePlanText} from '../plan/load.js';
 import type {Plan, PlanSource, ValidationReport} from '../plan/types.js';
@@ -219,13 +219,15 @@ export const resumeCommand: Command = async (argv, io) => {
 		if (run.sessionId && run.status !== 'passed') sessions[id] = run.sessionId;
 	}
 	const prepared: Prepared = {plan, source, planFile: started.planFile, workspace: started.workspace, report};
-	return execute(prepared, runId, runDir, flags, io, {restored, startPhase: state.phaseIndex, sessions});
+	return execute(prepared, runId, runDir, flags, io, {restored, startPhase: state.phaseIndex, sessions, revisions: state.revisions, nextConflictId: state.nextConflictId});
 };
 
 type ResumeState = {
 	readonly restored?: Record<string, TaskRun>;
 	readonly startPhase?: number;
 	readonly sessions?: Record<string, string>;
+	readonly revisions?: readonly Revision[];
+	readonly nextConflictId?: number;
 };
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -251,6 +253,8 @@ async function execute(prepared: Prepared, runId: string, runDir: string, flags:
 		...(resumed.restored ? {restored: resumed.restored} : {}),
 		...(resumed.startPhase === undefined ? {} : {startPhase: resumed.startPhase}),
 		...(resumed.sessions ? {sessions: resumed.sessions} : {}),
+		...(resumed.revisions && resumed.revisions.length > 0 ? {revisions: resumed.revisions} : {}),
+		...(resumed.nextConflictId === undefined ? {} : {nextConflictId: resumed.nextConflictId}),
 		onJournal: entry => {
 			if (entry.type === 'revision.created') writeFileSync(join(runDir, `plan.r${entry.number}.yaml`), planToYaml(entry.plan));
 			if (flags.json) io.stdout(`${JSON.stringify(entry)}\n`);

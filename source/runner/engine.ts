@@ -3,6 +3,7 @@
 // Headless mode and the TUI both drive exactly this.
 
 import {createActor, fromCallback} from 'xstate';
+import type {EventObject} from 'xstate';
 import type {Actor} from 'xstate';
 import {orchestratorMachine} from '../machine/orchestrator.js';
 import type {JournalEntry} from '../machine/journal-events.js';
@@ -10,9 +11,11 @@ import type {
 	OrchestratorEvent,
 	OrchestratorInput,
 	TaskActorInput,
+	Revision,
 	TaskRun,
 	VerifyActorInput,
 	WatcherActorInput,
+	WatcherRequest,
 } from '../machine/types.js';
 import {compileGlobs, ownershipIndex} from '../plan/ownership.js';
 import type {Plan, ValidationReport} from '../plan/types.js';
@@ -50,6 +53,8 @@ export type EngineOptions = {
 	readonly maxParallel?: number;
 	readonly restored?: Readonly<Record<string, TaskRun>>;
 	readonly startPhase?: number;
+	readonly revisions?: readonly Revision[];
+	readonly nextConflictId?: number;
 	/** Agent sessions to continue on resume, by task id. */
 	readonly sessions?: Readonly<Record<string, string>>;
 	/** Each journal entry, after it is appended to events.jsonl (headless --json prints them). */
@@ -89,20 +94,18 @@ export function createEngine(options: EngineOptions): Engine {
 	const send = (event: OrchestratorEvent): void => actorRef?.send(event);
 
 	/**
-	 * Before the last running task of a phase reports its exit, compare the workspace with the
-	 * baseline: a change the watcher missed and no task of this phase owns is a conflict, with
-	 * every task that ran in the phase as suspects.
+	 * The phase-end check, asked for by the machine once no task of the phase runs: compare the
+	 * workspace with the baseline. A change the watcher missed and no task of this phase owns is
+	 * a conflict, with every task that ran in the phase as suspects (or the one, if one ran).
 	 */
-	const phaseEndCheck = async (exitingTask: string): Promise<void> => {
+	const phaseEndCheck = async (): Promise<void> => {
 		const snapshot = actorRef?.getSnapshot();
 		if (!snapshot || !ignore) return;
 		const {context} = snapshot;
 		const phaseTasks = context.plan.phases[context.phaseIndex]?.tasks ?? [];
-		const others = phaseTasks.filter(t => t.id !== exitingTask).map(t => context.tasks[t.id]);
-		if (others.some(run => run?.status === 'running' || run?.status === 'pending')) return;
 		const after = await snapshotTree(workspace, ignore);
 		const index = ownershipIndex(context.plan);
-		const ran = phaseTasks.map(t => t.id).filter(id => id === exitingTask || (context.tasks[id]?.attempts ?? 0) > 0);
+		const ran = phaseTasks.map(t => t.id).filter(id => (context.tasks[id]?.startedAt ?? undefined) !== undefined);
 		for (const change of diffSnapshots(baseline, after)) {
 			if (watched.has(change.path)) continue;
 			if (index.ownersOf(change.path, context.phaseIndex).length > 0) continue;
@@ -120,7 +123,7 @@ export function createEngine(options: EngineOptions): Engine {
 		watched = new Set();
 	};
 
-	const taskActor = fromCallback<OrchestratorEvent, TaskActorInput>(({input, sendBack}) => {
+	const taskActor = fromCallback<EventObject, TaskActorInput>(({input, sendBack}) => {
 		const {task, plan} = input;
 		let stopped = false;
 		const isOwned = compileGlobs(task.owns);
@@ -198,8 +201,6 @@ export function createEngine(options: EngineOptions): Engine {
 					...(result?.sessionId === undefined ? {} : {sessionId: result.sessionId}),
 					...(result && result.changedFiles.length > 0 ? {changedFiles: result.changedFiles} : {}),
 				});
-				await phaseEndCheck(task.id).catch(() => undefined);
-				if (stopped) return;
 				const failed = exit.outcome === 'failed' || result?.failureReason !== undefined;
 				sendBack({
 					type: 'task.exited',
@@ -223,7 +224,7 @@ export function createEngine(options: EngineOptions): Engine {
 		};
 	});
 
-	const verifyActor = fromCallback<OrchestratorEvent, VerifyActorInput>(({input, sendBack}) => {
+	const verifyActor = fromCallback<EventObject, VerifyActorInput>(({input, sendBack}) => {
 		let stopped = false;
 		const key = `verify:${input.index}`;
 		let proc: RunningProcess | undefined;
@@ -243,7 +244,13 @@ export function createEngine(options: EngineOptions): Engine {
 		};
 	});
 
-	const watcherActor = fromCallback<OrchestratorEvent, WatcherActorInput>(({sendBack}) => {
+	const watcherActor = fromCallback<WatcherRequest, WatcherActorInput>(({sendBack, receive}) => {
+		receive(request => {
+			if (request.type !== 'phase.scan') return;
+			void phaseEndCheck()
+				.catch(() => undefined)
+				.then(() => sendBack({type: 'phase.scanned', phaseIndex: request.phaseIndex, at: Date.now()}));
+		});
 		let closed = false;
 		let watcher: Watcher | undefined;
 		if (ignore) {
@@ -278,6 +285,9 @@ export function createEngine(options: EngineOptions): Engine {
 		workspace,
 		report: options.report,
 		validate: options.validate,
+		phaseEndScan: true,
+		...(options.revisions ? {revisions: options.revisions} : {}),
+		...(options.nextConflictId === undefined ? {} : {nextConflictId: options.nextConflictId}),
 		...(options.maxParallel === undefined ? {} : {maxParallel: options.maxParallel}),
 		...(options.restored ? {restored: options.restored} : {}),
 		...(options.startPhase === undefined ? {} : {startPhase: options.startPhase}),

@@ -44,7 +44,7 @@ describe('fanout run --headless', () => {
 		assert.equal(result.code, 0, result.stderr + result.stdout);
 		assert.match(result.stdout, /^api\s+\| api: step 1 of 3$/m);
 		assert.match(result.stdout, /^db\s+\| db: done$/m);
-		assert.match(result.stdout, /phase 1: build/);
+		assert.match(result.stdout, /phase 1 of 2: build/);
 		assert.ok(result.stdout.indexOf('tests: step 1') > result.stdout.indexOf('api: done'), 'phase 2 starts after phase 1');
 		assert.match(result.stdout, /verify/);
 		// The summary lists every task and its completion report.
