@@ -14,6 +14,7 @@ import {loadPlan, parsePlanText} from '../plan/load.js';
 import type {Plan, PlanSource, ValidationReport} from '../plan/types.js';
 import {validatePlan} from '../plan/validate.js';
 import {planToYaml} from '../plan/yaml.js';
+import {missingAgents} from '../runner/agents/index.js';
 import {createEngine} from '../runner/engine.js';
 import type {Engine} from '../runner/engine.js';
 import {isGroupAlive, killAllGroupsNow, killGroup, stopAllGroups} from '../runner/groups.js';
@@ -159,6 +160,13 @@ export const runCommand: Command = async (argv, io) => {
 		io.stderr(formatReport(report, {color: io.color}));
 		return 2;
 	}
+	if (flags.headless) {
+		const missing = missingAgents(prepared.plan.phases.flatMap(p => p.tasks), prepared.plan, {cwd: prepared.workspace});
+		if (missing.length > 0) {
+			for (const m of missing) io.stderr(`fanout: ${m.agent} is not installed (needed by ${m.tasks.join(', ')}). Install it with: ${m.install}\n`);
+			return 2;
+		}
+	}
 	if (flags.headless && !flags.yes) {
 		io.stderr('fanout: a headless run needs --yes to approve its phases (or run it in a terminal to approve each phase by keypress).\n');
 		return 2;
@@ -255,6 +263,7 @@ async function execute(prepared: Prepared, runId: string, runDir: string, flags:
 		...(resumed.sessions ? {sessions: resumed.sessions} : {}),
 		...(resumed.revisions && resumed.revisions.length > 0 ? {revisions: resumed.revisions} : {}),
 		...(resumed.nextConflictId === undefined ? {} : {nextConflictId: resumed.nextConflictId}),
+		onWarning: message => io.stderr(`fanout: warning: ${message}\n`),
 		onJournal: entry => {
 			if (entry.type === 'revision.created') writeFileSync(join(runDir, `plan.r${entry.number}.yaml`), planToYaml(entry.plan));
 			if (flags.json) io.stdout(`${JSON.stringify(entry)}\n`);

@@ -13,6 +13,7 @@ import type {
 	TaskActorInput,
 	Revision,
 	TaskRun,
+	FileChange,
 	VerifyActorInput,
 	WatcherActorInput,
 	WatcherRequest,
@@ -57,6 +58,8 @@ export type EngineOptions = {
 	readonly nextConflictId?: number;
 	/** Agent sessions to continue on resume, by task id. */
 	readonly sessions?: Readonly<Record<string, string>>;
+	/** Problems that do not stop the run (e.g. the workspace cannot be watched live). */
+	readonly onWarning?: (message: string) => void;
 	/** Each journal entry, after it is appended to events.jsonl (headless --json prints them). */
 	readonly onJournal?: (entry: JournalEntry) => void;
 };
@@ -87,6 +90,8 @@ export function createEngine(options: EngineOptions): Engine {
 	let baseline: Snapshot = new Map();
 	// Paths the watcher reported during the current phase: the phase-end check only adds the rest.
 	let watched = new Set<string>();
+	let watcher: Watcher | undefined;
+	const listeners = new Set<(changes: FileChange[]) => void>();
 	const quietSnapshot = async (): Promise<void> => {
 		if (ignore) baseline = await snapshotTree(workspace, ignore);
 	};
@@ -251,27 +256,12 @@ export function createEngine(options: EngineOptions): Engine {
 				.catch(() => undefined)
 				.then(() => sendBack({type: 'phase.scanned', phaseIndex: request.phaseIndex, at: Date.now()}));
 		});
-		let closed = false;
-		let watcher: Watcher | undefined;
-		if (ignore) {
-			void watchWorkspace({
-				workspace,
-				ignore,
-				onChanges: changes => {
-					for (const change of changes) watched.add(change.path);
-					if (!closed) sendBack({type: 'fs.changed', changes});
-				},
-			}).then(
-				w => {
-					if (closed) void w.close();
-					else watcher = w;
-				},
-				() => undefined,
-			);
-		}
+		// One watch serves the whole run (set up before anything starts, so no write slips through
+		// while it gets ready); a phase's watcher actor only listens to it.
+		const listener = (changes: FileChange[]) => sendBack({type: 'fs.changed', changes});
+		listeners.add(listener);
 		return () => {
-			closed = true;
-			void watcher?.close();
+			listeners.delete(listener);
 		};
 	});
 
@@ -322,6 +312,21 @@ export function createEngine(options: EngineOptions): Engine {
 		async start() {
 			ignore = await createIgnore(workspace, options.plan.ignore);
 			await quietSnapshot();
+			try {
+				watcher = await watchWorkspace({
+					workspace,
+					ignore,
+					onChanges: changes => {
+						if (listeners.size === 0) return;
+						for (const change of changes) watched.add(change.path);
+						for (const listener of listeners) listener(changes);
+					},
+					...(options.onWarning ? {onError: options.onWarning} : {}),
+				});
+			} catch (error) {
+				// Without live events the phase-end check still catches every change, only later.
+				options.onWarning?.(`${error instanceof Error ? error.message : String(error)}; changes will be checked at the end of each phase only`);
+			}
 			stopGuard = watchGuardRefusals(runDir, refusal =>
 				send({
 					type: 'conflict.detected',
@@ -336,6 +341,7 @@ export function createEngine(options: EngineOptions): Engine {
 		},
 		close() {
 			stopGuard?.();
+			void watcher?.close();
 		},
 	};
 }
