@@ -1,0 +1,137 @@
+// Writes tasks' sanitized output lines to a stream (headless mode): each line prefixed by
+// its task id, padded to the widest id and coloured per task when colour is on, one write
+// per batch of lines rather than per line.
+
+import {renderLines} from './render.js';
+import {DEFAULT_MAX_LINE_CHARS, sanitizeLine, stripColour} from './sanitize.js';
+
+const RESET = '\u001b[0m';
+/** Task colours, in order of first appearance; red is left for failures. */
+const PALETTE = ['36', '35', '33', '34', '32', '96', '95', '93', '94', '92'];
+
+/** Where a TaskOutput hands its sanitized lines, one call per chunk. */
+export type LineBatchSink = {
+	/**
+	 * One chunk's lines in one write: `lead` (display lines, already sanitized), then the
+	 * `count` raw whole lines of `chunk[start, end)`, sanitized here as they are prefixed.
+	 * Returns false when the stream asks to slow down; wait for `drained()`.
+	 */
+	writeChunk(key: string, lead: readonly string[], chunk: Buffer, start: number, end: number, count: number): boolean;
+	/** Display lines (sanitized, no newlines inside) in one write. */
+	writeLines(key: string, lines: readonly string[]): boolean;
+	drained(): Promise<void>;
+};
+
+export type HeadlessSinkOptions = {
+	readonly color: boolean;
+	/** Task ids known up front, so every prefix has its final width from the first line. */
+	readonly keys?: readonly string[];
+	/** Display cap per line (characters), as in the tails. */
+	readonly maxLineChars?: number;
+};
+
+/** The headless line writer. */
+export type HeadlessSink = LineBatchSink & {
+	/** Registers ids (widening the prefix column if needed). */
+	addKeys(keys: readonly string[]): void;
+	/** The prefix written before each of `key`'s lines (with colour codes when colour is on). */
+	prefixFor(key: string): string;
+	/** A phase banner or other heading, on its own line. */
+	banner(text: string): void;
+	/** Unprefixed text of fanout's own (summary rows, reports), line by line, sanitized. */
+	message(text: string): void;
+};
+
+/** Creates a sink writing to `stream` (stdout, or a file in benchmarks and tests). */
+export function createHeadlessSink(stream: NodeJS.WritableStream, options: HeadlessSinkOptions): HeadlessSink {
+	const {color} = options;
+	const maxChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+	const order = new Map<string, number>();
+	// The id comes from the plan, but it reaches a terminal: sanitized like any output.
+	const labels = new Map<string, string>();
+	const prefixes = new Map<string, string>();
+	const prefixBytes = new Map<string, Buffer>();
+	let width = 0;
+
+	const addKeys = (keys: readonly string[]): void => {
+		for (const key of keys) {
+			if (order.has(key)) continue;
+			order.set(key, order.size);
+			const label = stripColour(sanitizeLine(key));
+			labels.set(key, label);
+			if (label.length > width) {
+				width = label.length;
+				prefixes.clear();
+				prefixBytes.clear();
+			}
+		}
+	};
+	addKeys(options.keys ?? []);
+
+	const prefixFor = (key: string): string => {
+		let prefix = prefixes.get(key);
+		if (prefix !== undefined) return prefix;
+		addKeys([key]);
+		const label = labels.get(key)!.padEnd(width);
+		// With colour, the prefix starts with a reset: a line that left colour or bold on cannot
+		// bleed into the next task's prefix, and no line has to be searched for escapes.
+		prefix = color ? `${RESET}\u001b[${PALETTE[order.get(key)! % PALETTE.length]}m${label} |${RESET} ` : `${label} | `;
+		prefixes.set(key, prefix);
+		return prefix;
+	};
+
+	const write = (data: string | Buffer): boolean => stream.write(data);
+	let drain: Promise<void> | undefined;
+
+	const leadText = (prefix: string, lines: readonly string[]): string => {
+		let text = '';
+		for (const line of lines) text += `${prefix}${color ? line : stripColour(line)}\n`;
+		return text;
+	};
+
+	const writeChunk = (key: string, lead: readonly string[], chunk: Buffer, start: number, end: number, count: number): boolean => {
+		const prefix = prefixFor(key);
+		let bytes = prefixBytes.get(key);
+		if (bytes === undefined) {
+			bytes = Buffer.from(prefix);
+			prefixBytes.set(key, bytes);
+		}
+		const head = lead.length > 0 ? leadText(prefix, lead) : '';
+		if (count === 0) return head === '' ? true : write(head);
+		const body = renderLines(chunk, start, end, count, {prefix: bytes, color, maxChars});
+		return write(head === '' ? body : Buffer.concat([Buffer.from(head), body]));
+	};
+
+	return {
+		addKeys,
+		prefixFor,
+		writeChunk,
+		writeLines(key, lines) {
+			return lines.length === 0 ? true : write(leadText(prefixFor(key), lines));
+		},
+		drained() {
+			// 'drain' fires only after a write returned false: do not wait for one that never comes.
+			if (!(stream as {writableNeedDrain?: boolean}).writableNeedDrain) return Promise.resolve();
+			// One listener shared by every task waiting.
+			drain ??= new Promise((resolve) => {
+				stream.once('drain', () => {
+					drain = undefined;
+					resolve();
+				});
+			});
+			return drain;
+		},
+		banner(text) {
+			const clean = stripColour(sanitizeLine(text));
+			write(color ? `${RESET}\u001b[1m== ${clean} ==${RESET}\n` : `== ${clean} ==\n`);
+		},
+		message(text) {
+			let out = '';
+			for (const line of text.split('\n')) {
+				const clean = sanitizeLine(line);
+				out += color ? `${RESET}${clean}${clean.includes('\u001b') ? RESET : ''}\n` : `${stripColour(clean)}\n`;
+			}
+			write(out);
+		},
+	};
+}

@@ -1,0 +1,230 @@
+// The run journal on disk: `.fanout/runs/<run-id>/` with the plan as run, an append-only
+// events.jsonl, the logs folder and summary.json; plus reading runs back for `runs` and `resume`.
+
+import {appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, writeFileSync} from 'node:fs';
+import {randomBytes} from 'node:crypto';
+import {join} from 'node:path';
+import {parse as parseYaml} from 'yaml';
+
+/** One journal line: any event object, stamped with an ISO time. */
+export type JournalEvent = {readonly type: string; readonly time: string; readonly [field: string]: unknown};
+
+export type RunStatus = 'finished' | 'unfinished';
+
+/** One run, as `fanout runs` lists it. */
+export type RunListing = {
+	readonly id: string;
+	readonly dir: string;
+	readonly planName: string | undefined;
+	/** ISO time of run.started (or the first event). */
+	readonly started: string | undefined;
+	readonly status: RunStatus;
+	/** The outcome recorded by run.finished, when there is one. */
+	readonly outcome: string | undefined;
+	readonly ok: number;
+	readonly failed: number;
+};
+
+/** A process group a run started and never saw exit: `resume` kills it first. */
+export type OpenGroup = {readonly taskId: string | undefined; readonly pid: number; readonly pgid: number};
+
+/** `.fanout/runs` of a workspace. */
+export function runsDir(workspace: string): string {
+	return join(workspace, '.fanout', 'runs');
+}
+
+let lastMs = 0;
+
+/**
+ * A new run id: UTC time to the millisecond plus a random suffix, e.g.
+ * `20261127-175803-123-3fa9`. Sorts by time as a string; safe as a file name everywhere. Ids
+ * made by one process within the same millisecond take the next millisecond, so they still
+ * sort in creation order.
+ */
+export function newRunId(now: Date = new Date()): string {
+	const given = now.getTime();
+	// Only near-simultaneous ids are nudged; an explicit date far from the last one is kept.
+	const ms = given <= lastMs && lastMs - given < 1000 ? lastMs + 1 : given;
+	lastMs = ms;
+	const iso = new Date(ms).toISOString(); // 2026-11-27T17:58:03.123Z
+	const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}-${iso.slice(20, 23)}`;
+	return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * Creates `.fanout/runs/<runId>/` with plan.yaml and logs/, and `.fanout/.gitignore` (`*`) so
+ * the folder never shows in git status. Returns the run folder. Throws on I/O errors.
+ */
+export function createRunDir(workspace: string, runId: string, planYamlText: string): string {
+	const fanoutDir = join(workspace, '.fanout');
+	const dir = join(fanoutDir, 'runs', runId);
+	mkdirSync(join(dir, 'logs'), {recursive: true});
+	const ignore = join(fanoutDir, '.gitignore');
+	if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
+	writeFileSync(join(dir, 'plan.yaml'), planYamlText);
+	return dir;
+}
+
+/** Path of a task's byte-exact log. Task ids are plan identifiers; anything else is replaced. */
+export function logPathFor(runDir: string, key: string): string {
+	return join(runDir, 'logs', `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
+}
+
+/**
+ * Appends one event (with a `time` field unless it has one) as a JSON line. Synchronous, so
+ * an event once reported survives a kill -9 of fanout.
+ */
+export function appendEvent(runDir: string, event: {readonly type: string; readonly [field: string]: unknown}): JournalEvent {
+	const file = join(runDir, 'events.jsonl');
+	const stamped: JournalEvent = {time: new Date().toISOString(), ...event};
+	// A journal torn by a kill mid-write ends without a newline: start on a fresh line so this
+	// event is not glued to the fragment. One byte read; events are few.
+	const prefix = endsMidLine(file) ? '\n' : '';
+	appendFileSync(file, `${prefix}${JSON.stringify(stamped)}\n`);
+	return stamped;
+}
+
+function endsMidLine(file: string): boolean {
+	let fd: number | undefined;
+	try {
+		fd = openSync(file, 'r');
+		const size = fstatSync(fd).size;
+		if (size === 0) return false;
+		const last = Buffer.alloc(1);
+		readSync(fd, last, 0, 1, size - 1);
+		return last[0] !== 10;
+	} catch {
+		return false; // no journal yet
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
+}
+
+/** Reads a journal back; lines that do not parse (a torn last line) are skipped. */
+export function readEvents(runDir: string): JournalEvent[] {
+	let text: string;
+	try {
+		text = readFileSync(join(runDir, 'events.jsonl'), 'utf8');
+	} catch {
+		return [];
+	}
+	const events: JournalEvent[] = [];
+	for (const line of text.split('\n')) {
+		if (line.trim() === '') continue;
+		try {
+			const value: unknown = JSON.parse(line);
+			if (value && typeof value === 'object' && typeof (value as {type?: unknown}).type === 'string') events.push(value as JournalEvent);
+		} catch {
+			// Torn by a kill mid-write: everything before it is intact.
+		}
+	}
+	return events;
+}
+
+/** Writes summary.json atomically (temp file, then rename). */
+export function writeSummary(runDir: string, summary: unknown): void {
+	const file = join(runDir, 'summary.json');
+	const temp = `${file}.${process.pid}.tmp`;
+	writeFileSync(temp, `${JSON.stringify(summary, null, 2)}\n`);
+	renameSync(temp, file);
+}
+
+/** Reads summary.json, or undefined. */
+export function readSummary(runDir: string): unknown {
+	try {
+		return JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Each task's latest outcome in a journal: a retried or resumed task counts once, as it last ended. */
+export function taskOutcomes(events: readonly JournalEvent[]): Map<string, string> {
+	const outcomes = new Map<string, string>();
+	for (const event of events) {
+		if (event.type === 'task.started' && typeof event.taskId === 'string') outcomes.set(event.taskId, 'running');
+		if (event.type === 'task.exited' && typeof event.taskId === 'string' && typeof event.outcome === 'string') {
+			outcomes.set(event.taskId, event.outcome);
+		}
+	}
+	return outcomes;
+}
+
+/** Process groups started (task.started with a pgid or pid) whose task.exited never came. */
+export function openGroups(events: readonly JournalEvent[]): OpenGroup[] {
+	const open = new Map<string, OpenGroup>();
+	for (const event of events) {
+		const taskId = typeof event.taskId === 'string' ? event.taskId : undefined;
+		const key = taskId ?? String(event.pgid ?? event.pid);
+		if (event.type === 'task.started') {
+			const pid = typeof event.pid === 'number' ? event.pid : undefined;
+			const pgid = typeof event.pgid === 'number' ? event.pgid : pid;
+			if (pid !== undefined && pgid !== undefined) open.set(key, {taskId, pid, pgid});
+		} else if (event.type === 'task.exited') {
+			open.delete(key);
+		}
+	}
+	return [...open.values()];
+}
+
+/** Summarises one run folder. */
+export function describeRun(dir: string, id: string): RunListing {
+	const events = readEvents(dir);
+	const startedEvent = events.find((event) => event.type === 'run.started');
+	const finishedEvent = lastWhere(events, (event) => event.type === 'run.finished');
+	let ok = 0;
+	let failed = 0;
+	for (const outcome of taskOutcomes(events).values()) {
+		if (outcome === 'passed') ok++;
+		else if (outcome === 'failed') failed++;
+	}
+	return {
+		id,
+		dir,
+		planName: planNameOf(dir, startedEvent),
+		started: startedEvent?.time ?? events[0]?.time,
+		status: finishedEvent ? 'finished' : 'unfinished',
+		outcome: typeof finishedEvent?.outcome === 'string' ? finishedEvent.outcome : undefined,
+		ok,
+		failed,
+	};
+}
+
+/** Every run of a workspace, oldest first. */
+export function listRuns(workspace: string): RunListing[] {
+	const root = runsDir(workspace);
+	let ids: string[];
+	try {
+		ids = readdirSync(root, {withFileTypes: true})
+			.filter((entry) => entry.isDirectory())
+			.map((entry) => entry.name);
+	} catch {
+		return [];
+	}
+	return ids.sort().map((id) => describeRun(join(root, id), id));
+}
+
+/** The newest run without a run.finished event (what `fanout resume` picks by default). */
+export function latestUnfinishedRun(workspace: string): RunListing | undefined {
+	return lastWhere(listRuns(workspace), (run) => run.status === 'unfinished');
+}
+
+// Array.prototype.findLast is ES2023; the project targets ES2022.
+function lastWhere<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+	for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return items[i];
+	return undefined;
+}
+
+function planNameOf(dir: string, started: JournalEvent | undefined): string | undefined {
+	for (const field of ['planName', 'plan'] as const) {
+		const value = started?.[field];
+		if (typeof value === 'string') return value;
+	}
+	try {
+		const plan: unknown = parseYaml(readFileSync(join(dir, 'plan.yaml'), 'utf8'));
+		const name = (plan as {name?: unknown} | null)?.name;
+		return typeof name === 'string' ? name : undefined;
+	} catch {
+		return undefined;
+	}
+}

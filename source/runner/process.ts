@@ -1,0 +1,224 @@
+// Starts one task's process in its own process group, pipes stdout and stderr into its
+// TaskOutput, enforces the timeout, and says in plain words how it ended.
+
+import {spawn} from 'node:child_process';
+import {statSync} from 'node:fs';
+import type {TaskOutput} from './output.js';
+import {isGroupAlive, killGroup, registerGroup, unregisterGroup} from './groups.js';
+import type {GroupMeta} from './groups.js';
+
+/** A shell command (`/bin/sh -c`) or a program with arguments (no shell). */
+export type ProcessSpec = {readonly command: string} | {readonly file: string; readonly args: readonly string[]};
+
+export type ProcessOptions = {
+	readonly cwd: string;
+	readonly env: NodeJS.ProcessEnv;
+	readonly timeoutMs?: number;
+	/** Between SIGTERM and SIGKILL when stopping (default 5000 ms). */
+	readonly graceMs?: number;
+	/** Receives stdout and stderr; ended by the time `done` resolves. */
+	readonly output: TaskOutput;
+	/** Recorded with the process group (for a stop-everything on signals). */
+	readonly meta?: Omit<GroupMeta, 'startedAt'>;
+};
+
+/** How a process ended. */
+export type ExitInfo = {
+	readonly exitCode: number | null;
+	readonly signal: string | null;
+	readonly outcome: 'passed' | 'failed';
+	/** Plain words, when it failed: 'exit code 2', 'killed by SIGKILL', 'timed out after 10s', 'command not found: foo', 'stopped'. */
+	readonly reason?: string;
+};
+
+export type RunningProcess = {
+	/** Undefined when the process could not start. Also its process group id. */
+	readonly pid: number | undefined;
+	/** Resolves once the process exited, its group is gone and its output is flushed. Never rejects. */
+	readonly done: Promise<ExitInfo>;
+	/** Stops the whole group (SIGTERM, SIGKILL after grace); resolves with `done`. */
+	stop(reason?: string): Promise<void>;
+};
+
+/** After the group is gone, how long to wait for the pipes' last bytes before closing them. */
+const PIPE_DRAIN_MS = 500;
+/** Bytes of stderr kept to recognise the shell's "not found". */
+const ERR_TAIL = 512;
+
+/** Spawns `spec` detached (own process group), stdin ignored. Never throws. */
+export function startProcess(spec: ProcessSpec, options: ProcessOptions): RunningProcess {
+	const {output, cwd} = options;
+	const graceMs = options.graceMs ?? 5000;
+	const file = 'command' in spec ? '/bin/sh' : spec.file;
+	const args = 'command' in spec ? ['-c', spec.command] : [...spec.args];
+
+	const cwdProblem = checkDirectory(cwd);
+	if (cwdProblem) return notStarted(output, cwdProblem);
+
+	let child;
+	try {
+		child = spawn(file, args, {cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+	} catch (error) {
+		return notStarted(output, startFailure(error, file));
+	}
+	const pid = child.pid;
+	const stdout = child.stdout!;
+	const stderr = child.stderr!;
+
+	let stopReason: string | undefined;
+	let timedOut = false;
+	let exited = false;
+	let errTail = '';
+	let timer: NodeJS.Timeout | undefined;
+
+	if (pid !== undefined) registerGroup(pid, {...options.meta, startedAt: Date.now()});
+
+	const feed = (chunk: Buffer): void => {
+		if (!output.write(chunk)) {
+			// The headless stream is behind: let the pipe fill so the task waits, not our memory.
+			stdout.pause();
+			stderr.pause();
+			void output.drained().then(() => {
+				stdout.resume();
+				stderr.resume();
+			});
+		}
+	};
+	stdout.on('data', feed);
+	stderr.on('data', (chunk: Buffer) => {
+		errTail = (errTail + chunk.toString('latin1')).slice(-ERR_TAIL);
+		feed(chunk);
+	});
+
+	const pipesClosed = Promise.all([closed(stdout), closed(stderr)]);
+
+	const done = new Promise<ExitInfo>((resolve) => {
+		let settled = false;
+		const finish = async (info: ExitInfo): Promise<void> => {
+			if (settled) return;
+			settled = true;
+			if (timer) clearTimeout(timer);
+			if (pid !== undefined) {
+				// The leader is gone; background children of a shell may not be. Nothing outlives its task.
+				if (isGroupAlive(pid)) await killGroup(pid, {graceMs});
+				unregisterGroup(pid);
+			}
+			// Read what is still in the pipes; a process that left the group could hold them open forever.
+			const drained = await withinMs(pipesClosed, PIPE_DRAIN_MS);
+			if (!drained) {
+				stdout.destroy();
+				stderr.destroy();
+			}
+			await output.end();
+			resolve(info);
+		};
+		child.once('error', (error) => {
+			if (pid === undefined) void finish(startFailureInfo(startFailure(error, file)));
+		});
+		// 'exit', not 'close': a grandchild holding the pipe must not keep the task running.
+		child.once('exit', (code, signal) => {
+			exited = true;
+			void finish(describeExit(code, signal, {stopReason, timedOut, timeoutMs: options.timeoutMs, errTail, spec}));
+		});
+	});
+
+	if (pid !== undefined && options.timeoutMs !== undefined && options.timeoutMs > 0) {
+		timer = setTimeout(() => {
+			if (exited || stopReason) return;
+			timedOut = true;
+			void killGroup(pid, {graceMs});
+		}, options.timeoutMs);
+	}
+
+	return {
+		pid,
+		done,
+		async stop(reason = 'stopped') {
+			if (pid !== undefined && !exited) {
+				if (!timedOut) stopReason ??= reason;
+				await killGroup(pid, {graceMs});
+			}
+			await done;
+		},
+	};
+}
+
+type ExitContext = {
+	readonly stopReason: string | undefined;
+	readonly timedOut: boolean;
+	readonly timeoutMs: number | undefined;
+	readonly errTail: string;
+	readonly spec: ProcessSpec;
+};
+
+/** Turns an exit into an ExitInfo with its reason in plain words. */
+export function describeExit(code: number | null, signal: string | null, context: ExitContext): ExitInfo {
+	const base = {exitCode: code, signal};
+	if (context.stopReason) return {...base, outcome: 'failed', reason: context.stopReason};
+	if (context.timedOut) return {...base, outcome: 'failed', reason: `timed out after ${formatDuration(context.timeoutMs ?? 0)}`};
+	if (signal) return {...base, outcome: 'failed', reason: `killed by ${signal}`};
+	if (code === 0) return {...base, outcome: 'passed'};
+	if (code === 127 && 'command' in context.spec) {
+		const name = notFoundName(context.errTail);
+		if (name) return {...base, outcome: 'failed', reason: `command not found: ${name}`};
+	}
+	return {...base, outcome: 'failed', reason: `exit code ${code ?? 'unknown'}`};
+}
+
+/** The name in a shell's "not found" message (dash: `sh: 1: foo: not found`, bash: `bash: foo: command not found`). */
+export function notFoundName(errTail: string): string | undefined {
+	const matches = [...errTail.matchAll(/([^\s:]+): (?:command )?not found/g)];
+	return matches.at(-1)?.[1];
+}
+
+/** 1500 -> '1.5s', 10000 -> '10s', 250 -> '250ms', 90000 -> '1m30s'. */
+export function formatDuration(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)}ms`;
+	const seconds = ms / 1000;
+	if (seconds < 60) return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
+	const minutes = Math.floor(seconds / 60);
+	const rest = Math.round(seconds - minutes * 60);
+	return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
+}
+
+function checkDirectory(cwd: string): string | undefined {
+	try {
+		if (!statSync(cwd).isDirectory()) return `not a directory: ${cwd}`;
+	} catch {
+		return `working directory not found: ${cwd}`;
+	}
+	return undefined;
+}
+
+function startFailure(error: unknown, file: string): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return `command not found: ${file}`;
+	if (code === 'EACCES') return `permission denied: ${file}`;
+	return `could not start ${file}: ${code ?? String(error)}`;
+}
+
+function startFailureInfo(reason: string): ExitInfo {
+	return {exitCode: null, signal: null, outcome: 'failed', reason};
+}
+
+function notStarted(output: TaskOutput, reason: string): RunningProcess {
+	const done = output.end().then(() => startFailureInfo(reason));
+	return {pid: undefined, done, stop: async () => void (await done)};
+}
+
+function closed(stream: NodeJS.ReadableStream): Promise<void> {
+	return new Promise((resolve) => {
+		stream.once('close', () => resolve());
+	});
+}
+
+/** True when `promise` settles within `ms`; the timer never outlives it. */
+function withinMs(promise: Promise<unknown>, ms: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => resolve(false), ms);
+		void promise.then(() => {
+			clearTimeout(timer);
+			resolve(true);
+		});
+	});
+}
