@@ -17,7 +17,7 @@ import {planToYaml} from '../plan/yaml.js';
 import {missingAgents} from '../runner/agents/index.js';
 import {createEngine} from '../runner/engine.js';
 import type {Engine} from '../runner/engine.js';
-import {isGroupAlive, killAllGroupsNow, killGroup, stopAllGroups} from '../runner/groups.js';
+import {groupHasEnv, isGroupAlive, killAllGroupsNow, killGroup, stopAllGroups} from '../runner/groups.js';
 import {createHeadlessSink} from '../runner/headless-sink.js';
 import {createRunDir, latestUnfinishedRun, logPathFor, newRunId, openGroups, readEvents, runsDir, writeSummary} from '../runner/journal.js';
 import {createOutputStore} from '../runner/output.js';
@@ -202,7 +202,9 @@ export const resumeCommand: Command = async (argv, io) => {
 	}
 	const events = readEvents(runDir);
 	// Whatever the interrupted fanout left running dies first: nothing may write under us.
-	const leftovers = openGroups(events).filter(g => isGroupAlive(g.pgid));
+	// After a reboot a group number may belong to someone else: only groups carrying this run's
+	// FANOUT_RUN_DIR are ours to kill.
+	const leftovers = openGroups(events).filter(g => isGroupAlive(g.pgid) && groupHasEnv(g.pgid, 'FANOUT_RUN_DIR', runDir));
 	await Promise.all(leftovers.map(g => killGroup(g.pgid, {graceMs: flags.graceMs ?? 5000})));
 	if (leftovers.length > 0) io.stderr(`fanout: stopped ${leftovers.length} process group(s) left by the interrupted run.\n`);
 	const state = foldJournal(events as unknown as JournalEntry[]);

@@ -27,7 +27,7 @@ import type {LineBatchSink} from './headless-sink.js';
 import {createIgnore} from './ignore.js';
 import type {IgnorePredicate} from './ignore.js';
 import {appendEvent, logPathFor} from './journal.js';
-import {parseNeedsMarker} from './marker.js';
+import {needsMarkerPrefix, parseNeedsMarker} from './marker.js';
 import type {TaskOutputStore} from './output.js';
 import {startProcess} from './process.js';
 import type {ProcessSpec, RunningProcess} from './process.js';
@@ -177,10 +177,11 @@ export function createEngine(options: EngineOptions): Engine {
 			: undefined;
 		let proc: RunningProcess | undefined;
 		try {
+			// Agents: FANOUT-NEEDS lines come from the adapter (inside the JSON stream); commands:
+			// only lines holding the marker are decoded for the scan, the rest stay bytes.
 			const output = store.open(task.id, {
 				logPath: logPathFor(runDir, task.id),
-				onLine,
-				...(display ? {display} : {}),
+				...(display ? {display} : {onLine, onLineMatch: needsMarkerPrefix}),
 				...(sink ? {sink} : {}),
 			});
 			proc = startProcess(spec, {
