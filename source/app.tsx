@@ -1,0 +1,115 @@
+// Thin root: picks the screen from the orchestrator's state and puts the overlay of the moment
+// over it; provides the colour switch, the shared clock and key routing. Nothing else.
+
+import {useMemo} from 'react';
+import {Box} from 'ink';
+import type {OutputStore} from './runner/types.js';
+import {sanitizeLine} from './runner/sanitize.js';
+import type {OrchestratorView} from './ui/view.js';
+import {useOrchestrator} from './ui/hooks/use-orchestrator.js';
+import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
+import {ClockContext, createClock} from './ui/hooks/clock.js';
+import {KeysProvider} from './ui/hooks/use-keys.js';
+import {useOverlay} from './ui/hooks/use-overlay.js';
+import {ColorContext, colorFromEnv} from './ui/theme.js';
+import {runExitCode} from './ui/format.js';
+import {confirmDialogHeight} from './ui/components/confirm-dialog.js';
+import {FullScreenLayer, OverlayDialog, isDialog, isFullScreen} from './ui/components/overlay-layer.js';
+import {ValidatingScreen} from './ui/screens/validating-screen.js';
+import {ReviewScreen} from './ui/screens/review-screen.js';
+import {ApprovalScreen} from './ui/screens/approval-screen.js';
+import {RunScreen, type EditPlan} from './ui/screens/run-screen.js';
+import {PhaseFailedScreen} from './ui/screens/phase-failed-screen.js';
+import {SummaryScreen, type WriteBack} from './ui/screens/summary-screen.js';
+
+export type {OrchestratorView} from './ui/view.js';
+
+/** The App's inputs: the actor to read and steer, the runner's tails, and the ways out. */
+export type AppProps = {
+	readonly actor: OrchestratorView;
+	readonly store: OutputStore;
+	/** Called once the user leaves (summary q, invalid plan q, Ctrl-C on a finished run). */
+	readonly onExit: (code: number) => void;
+	/** Writes the last plan revision over the original plan file (summary `w`). */
+	readonly onWriteBack?: WriteBack;
+	/** Opens the revised plan in $EDITOR (conflict `e`); undefined when the user gave up. */
+	readonly onEditPlan?: EditPlan;
+	/** Applied to every log line shown in the log view (default: the runner's sanitizer). */
+	readonly sanitize?: (line: string) => string;
+	/** Colour on or off (default: NO_COLOR / FORCE_COLOR from the environment). */
+	readonly color?: boolean;
+	/** The shared clock's rate: spinners and tail sampling (default 10). */
+	readonly fps?: number;
+	readonly now?: () => number;
+	/** Files each task owns today, for the approval screen. */
+	readonly ownedFileCounts?: Readonly<Record<string, number>>;
+};
+
+const finalStates = new Set(['invalid', 'done', 'failed', 'aborted']);
+
+/** The interactive UI of one run. Render with `exitOnCtrlC: false`: Ctrl-C is handled here. */
+export function App({color, fps = 10, now = Date.now, ...rest}: AppProps) {
+	const clock = useMemo(() => createClock(fps, now), [fps, now]);
+	const colorOn = useMemo(() => color ?? colorFromEnv(), [color]);
+	return (
+		<ColorContext.Provider value={colorOn}>
+			<ClockContext.Provider value={clock}>
+				<KeysProvider>
+					<Root {...rest} />
+				</KeysProvider>
+			</ClockContext.Provider>
+		</ColorContext.Provider>
+	);
+}
+
+type RootProps = Omit<AppProps, 'color' | 'fps' | 'now'>;
+
+function Root({actor, store, onExit, onWriteBack, onEditPlan, sanitize = sanitizeLine, ownedFileCounts}: RootProps) {
+	const snapshot = useOrchestrator(actor);
+	const {columns: width, rows} = useTerminalSize();
+	const state = String(snapshot.value);
+	const {context} = snapshot;
+	const send = actor.send.bind(actor);
+	const control = useOverlay(state, finalStates.has(state), send, () => onExit(runExitCode(state, context)));
+	// Ink clears the whole terminal once a frame reaches its height: stay one line short.
+	const height = Math.max(1, rows - 1);
+	const screenHeight = isDialog(control) ? Math.max(1, height - confirmDialogHeight) : height;
+	const common = {snapshot, send, openOverlay: control.open, width, height: screenHeight, active: control.overlay.kind === 'none'};
+
+	let screen;
+	switch (state) {
+		case 'validating':
+			screen = <ValidatingScreen planFile={context.planFile} width={width} height={screenHeight} />;
+			break;
+		case 'reviewing':
+		case 'invalid':
+			screen = <ReviewScreen {...common} onExit={onExit} />;
+			break;
+		case 'awaitingApproval':
+			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} />;
+			break;
+		case 'phaseFailed':
+			screen = <PhaseFailedScreen {...common} />;
+			break;
+		case 'done':
+		case 'failed':
+		case 'aborted':
+			screen = <SummaryScreen {...common} onExit={onExit} onWriteBack={onWriteBack} />;
+			break;
+		default:
+			// running, verifying, conflict (and any state added later): the live grid.
+			screen = <RunScreen {...common} store={store} terminalRows={rows} onEditPlan={onEditPlan} />;
+	}
+	// A full-screen layer hides the screen rather than unmounting it, so the focus, the picked
+	// suspect and the scroll position are still there when the user comes back.
+	const fullScreen = isFullScreen(control);
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Box flexDirection="column" display={fullScreen ? 'none' : 'flex'}>
+				{screen}
+				<OverlayDialog control={control} send={send} width={width} />
+			</Box>
+			<FullScreenLayer control={control} context={context} store={store} sanitize={sanitize} width={width} height={height} />
+		</Box>
+	);
+}

@@ -1,0 +1,76 @@
+// The current phase's panes in rows and columns that fit the space, paged when they do not.
+
+import {Box, Text} from 'ink';
+import type {OutputStore} from '../../runner/types.js';
+import {gridLayout} from '../layout.js';
+import {useTailVersions} from '../hooks/clock.js';
+import {statusStyle, useColor} from '../theme.js';
+import {TaskPane, type PaneModel} from './task-pane.js';
+
+type Props = {
+	readonly panes: readonly PaneModel[];
+	readonly store: OutputStore;
+	readonly width: number;
+	/** Lines the grid may use; it never draws more. */
+	readonly height: number;
+	readonly focus: number;
+	readonly oneColumn: boolean;
+};
+
+/** Rows of panes; a "+N more" line when some do not fit; one line per task when even one pane does not. */
+export function PaneGrid({panes, store, width, height, focus, oneColumn}: Props) {
+	const color = useColor();
+	const layout = gridLayout({width, height: Math.max(1, height), count: panes.length, focus, oneColumn});
+	const shown = panes.slice(layout.start, layout.end);
+	// One sample of the shown tails per tick: one render when any moved, and only their panes redraw.
+	const versions = useTailVersions(
+		store,
+		shown.map(pane => pane.key),
+		!layout.list,
+	);
+	if (height <= 0 || panes.length === 0) return null;
+	const rows: PaneModel[][] = [];
+	for (let i = 0; i < shown.length; i += layout.columns) rows.push(shown.slice(i, i + layout.columns));
+	const more = layout.moreLine ? (
+		<Text dimColor wrap="truncate-end">
+			{' '}
+			{layout.before > 0 ? `↑ ${layout.before} above · ` : ''}
+			{layout.after > 0 ? `+${layout.after} more ↓ · ` : ''}page {layout.page + 1} of {layout.pages}
+		</Text>
+	) : null;
+	if (layout.list) {
+		return (
+			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+				{shown.map((pane, index) => {
+					const style = statusStyle(pane.status);
+					return (
+						<Text key={pane.key} wrap="truncate-end" bold={layout.start + index === focus} inverse={layout.start + index === focus}>
+							<Text color={color(style.color)}>{style.glyph}</Text> {pane.label} {style.label}
+						</Text>
+					);
+				})}
+				{more}
+			</Box>
+		);
+	}
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			{rows.map((row, rowIndex) => (
+				<Box key={row[0]?.key ?? rowIndex} flexDirection="row" height={layout.paneHeight}>
+					{row.map((pane, columnIndex) => (
+						<TaskPane
+							key={pane.key}
+							model={pane}
+							store={store}
+							width={layout.paneWidth}
+							height={layout.paneHeight}
+							focused={layout.start + rowIndex * layout.columns + columnIndex === focus}
+							version={versions[rowIndex * layout.columns + columnIndex] ?? -1}
+						/>
+					))}
+				</Box>
+			))}
+			{more}
+		</Box>
+	);
+}

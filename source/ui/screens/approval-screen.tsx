@@ -1,0 +1,91 @@
+// Phase approval: the phase about to start, what each task owns, reads and runs.
+
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import type {UserEvent} from '../../machine/types.js';
+import type {OrchestratorSnapshot} from '../view.js';
+import type {Overlay} from '../hooks/overlay.js';
+import {Header} from '../components/header.js';
+import {PhaseTimeline} from '../components/phase-timeline.js';
+import {KeyBar} from '../components/key-bar.js';
+import {dependentsOf, shortenGlobs, taskCommand, truncate} from '../format.js';
+
+type Props = {
+	readonly snapshot: OrchestratorSnapshot;
+	readonly send: (event: UserEvent) => void;
+	readonly openOverlay: (overlay: Overlay) => void;
+	readonly width: number;
+	readonly height: number;
+	readonly active: boolean;
+	/** Files each task owns today, when the caller counted them (glob expansion reads the disk). */
+	readonly ownedFileCounts?: Readonly<Record<string, number>>;
+};
+
+/** a/Enter approve, A approve all, s skip (naming the dependents skipped too), q abort. */
+export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts}: Props) {
+	const {context} = snapshot;
+	const phase = context.plan.phases[context.phaseIndex];
+	const tasks = phase?.tasks ?? [];
+	useKeys(
+		(input, key) => {
+			if (input === 'a' || key.return) send({type: 'phase.approve'});
+			else if (input === 'A') send({type: 'phase.approveAll'});
+			else if (input === 's') send({type: 'phase.skip'});
+			else if (input === 'q') openOverlay({kind: 'confirmAbort'});
+			else if (input === '?') openOverlay({kind: 'help'});
+		},
+		active,
+	);
+	const dependents = dependentsOf(
+		context.plan,
+		tasks.map(task => task.id),
+	);
+	const idWidth = Math.max(4, ...tasks.map(task => task.id.length)) + 2;
+	const ownsWidth = Math.max(12, Math.floor((width - idWidth) * 0.35));
+	const readsWidth = Math.max(10, Math.floor((width - idWidth) * 0.25));
+	// Header, timeline, blank, phase line, blank, skip line, key bar.
+	const room = Math.max(0, height - 7);
+	const shown = tasks.length > room ? tasks.slice(0, Math.max(0, room - 1)) : tasks;
+	const hidden = tasks.length - shown.length;
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Header context={context} width={width} note="waiting for you" />
+			<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
+			<Text> </Text>
+			<Text bold wrap="truncate-end">
+				{' '}
+				Phase {context.phaseIndex + 1} ({phase?.mode ?? 'parallel'}): {phase?.name ?? ''}, {tasks.length} {tasks.length === 1 ? 'task' : 'tasks'}
+			</Text>
+			{shown.map(task => {
+				const count = ownedFileCounts?.[task.id];
+				const owns = `owns ${task.owns.join(' ')}${count === undefined ? '' : ` (${count} ${count === 1 ? 'file' : 'files'})`}`;
+				const reads = task.reads.length > 0 ? `reads ${task.reads.join(' ')}` : '';
+				return (
+					<Text key={task.id} wrap="truncate-end">
+						{'   '}
+						<Text bold>{task.id.padEnd(idWidth)}</Text>
+						{shortenGlobs([owns], ownsWidth - 1).padEnd(ownsWidth)}
+						{truncate(reads, readsWidth - 1).padEnd(readsWidth)}
+						<Text dimColor>{taskCommand(task, context.plan)}</Text>
+					</Text>
+				);
+			})}
+			{hidden > 0 ? <Text dimColor>{`   +${hidden} more tasks (make the terminal taller to see them)`}</Text> : null}
+			<Text> </Text>
+			<Text wrap="truncate-end" dimColor>
+				{dependents.length > 0 ? ` Skipping this phase also skips ${dependents.join(', ')}.` : ' No later task depends on this phase.'}
+			</Text>
+			<Box flexGrow={1} />
+			<KeyBar
+				width={width}
+				keys={[
+					['a', 'approve'],
+					['A', 'approve all phases'],
+					['s', 'skip phase'],
+					['?', 'keys'],
+					['q', 'quit'],
+				]}
+			/>
+		</Box>
+	);
+}

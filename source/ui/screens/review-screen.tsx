@@ -1,0 +1,156 @@
+// Plan review (reviewing, invalid): the plan as a tree, findings next to the tasks they concern.
+
+import {useState, type ReactNode} from 'react';
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import type {UserEvent} from '../../machine/types.js';
+import type {Finding} from '../../plan/types.js';
+import type {OrchestratorSnapshot} from '../view.js';
+import type {Overlay} from '../hooks/overlay.js';
+import {KeyBar} from '../components/key-bar.js';
+import {taskCommand} from '../format.js';
+import {useColor} from '../theme.js';
+
+type Props = {
+	readonly snapshot: OrchestratorSnapshot;
+	readonly send: (event: UserEvent) => void;
+	readonly openOverlay: (overlay: Overlay) => void;
+	/** Leaves fanout (an invalid plan cannot start). */
+	readonly onExit: (code: number) => void;
+	readonly width: number;
+	readonly height: number;
+	readonly active: boolean;
+};
+
+type Row = {readonly key: string; readonly node: ReactNode};
+
+/** enter start (valid only) · ↑↓ scroll · q quit. */
+export function ReviewScreen({snapshot, send, openOverlay, onExit, width, height, active}: Props) {
+	const color = useColor();
+	const {context} = snapshot;
+	const invalid = String(snapshot.value) === 'invalid' || !context.report.valid;
+	const [offset, setOffset] = useState(0);
+	const {plan, report} = context;
+	const findings: Finding[] = [...report.errors, ...report.warnings];
+	const rows: Row[] = [];
+	const finding = (f: Finding, indent: string, key: string) =>
+		rows.push({
+			key,
+			node: (
+				<Text wrap="truncate-end" color={color(f.severity === 'error' ? 'red' : 'yellow')}>
+					{indent}
+					{f.severity === 'error' ? '✗' : '!'} {f.message} <Text dimColor>({f.file}:{f.line}:{f.column})</Text>
+				</Text>
+			),
+		});
+	const taskCount = plan.phases.reduce((n, phase) => n + phase.tasks.length, 0);
+	const idWidth = Math.max(4, ...plan.phases.flatMap(phase => phase.tasks.map(task => task.id.length))) + 2;
+	const ownsWidth = Math.max(12, ...plan.phases.flatMap(phase => phase.tasks.map(task => task.owns.join(' ').length + 2)));
+	plan.phases.forEach((phase, phaseIndex) => {
+		rows.push({
+			key: `phase-${phaseIndex}`,
+			node: (
+				<Text bold wrap="truncate-end">
+					{' '}
+					Phase {phaseIndex + 1} ({phase.mode}): {phase.name}
+				</Text>
+			),
+		});
+		phase.tasks.forEach((task, taskIndex) => {
+			const last = taskIndex === phase.tasks.length - 1;
+			const after = task.dependsOn.length > 0 ? `after ${task.dependsOn.join(', ')}` : (task.title ?? '');
+			rows.push({
+				key: `task-${task.id}`,
+				node: (
+					<Text wrap="truncate-end">
+						{' '}
+						{last ? '└── ' : '├── '}
+						{task.id.padEnd(idWidth)}
+						<Text color={color('cyan')}>{task.owns.join(' ').padEnd(ownsWidth)}</Text>
+						{after.padEnd(28)}
+						<Text dimColor>{taskCommand(task, plan)}</Text>
+					</Text>
+				),
+			});
+			findings
+				.filter(f => f.tasks.includes(task.id))
+				.forEach((f, i) => finding(f, last ? '        ' : ' │      ', `f-${task.id}-${i}`));
+		});
+	});
+	rows.push({key: 'blank', node: <Text> </Text>});
+	const unattached = findings.filter(f => !f.tasks.some(id => plan.phases.some(phase => phase.tasks.some(task => task.id === id))));
+	const errors = report.errors.length;
+	const warnings = report.warnings.length;
+	rows.push({
+		key: 'verdict',
+		node: invalid ? (
+			<Text color={color('red')} wrap="truncate-end">
+				{' '}
+				✗ invalid · {errors} {errors === 1 ? 'error' : 'errors'}: fix {context.planFile} and run again
+			</Text>
+		) : (
+			<Text color={color('green')} wrap="truncate-end">
+				{' '}
+				✓ valid{warnings > 0 ? ` · ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}` : ''}
+			</Text>
+		),
+	});
+	unattached.forEach((f, i) => finding(f, ' ', `f-plan-${i}`));
+	if (plan.verify.length > 0) {
+		rows.push({key: 'verify', node: <Text wrap="truncate-end"> verify: {plan.verify.join(' → ')}</Text>});
+	}
+
+	// Title, goal, blank above; key bar below.
+	const room = Math.max(1, height - 4);
+	const maxOffset = Math.max(0, rows.length - room);
+	const top = Math.min(offset, maxOffset);
+	const overflow = rows.length > room;
+	const window = rows.slice(top, top + (overflow ? room - 1 : room));
+	useKeys(
+		(input, key) => {
+			if (key.return && !invalid) send({type: 'plan.start'});
+			else if (input === 'q') {
+				if (invalid) onExit(2);
+				else send({type: 'run.abort'});
+			} else if (input === '?') openOverlay({kind: 'help'});
+			else if (key.upArrow || input === 'k') setOffset(Math.max(0, top - 1));
+			else if (key.downArrow || input === 'j') setOffset(Math.min(maxOffset, top + 1));
+		},
+		active,
+	);
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Box width={width} justifyContent="space-between">
+				<Box flexShrink={1}>
+					<Text wrap="truncate-end" bold>
+						{' '}
+						fanout · {plan.name} · {plan.pattern} · {plan.phases.length} {plan.phases.length === 1 ? 'phase' : 'phases'} · {taskCount}{' '}
+						{taskCount === 1 ? 'task' : 'tasks'}
+					</Text>
+				</Box>
+				<Box flexShrink={0} marginLeft={2}>
+					<Text dimColor>{context.planFile}</Text>
+				</Box>
+			</Box>
+			<Text dimColor wrap="truncate-end">
+				{' '}
+				{plan.goal ?? ''}
+			</Text>
+			<Text> </Text>
+			{window.map(row => (
+				<Box key={row.key} width={width}>
+					{row.node}
+				</Box>
+			))}
+			{overflow ? (
+				<Text dimColor>
+					{' '}
+					{top > 0 ? `↑ ${top} above · ` : ''}
+					{rows.length - top - window.length > 0 ? `↓ ${rows.length - top - window.length} more` : ''}
+				</Text>
+			) : null}
+			<Box flexGrow={1} />
+			<KeyBar width={width} keys={invalid ? [['↑↓', 'scroll'], ['q', 'quit']] : [['enter', 'start'], ['↑↓', 'scroll'], ['?', 'keys'], ['q', 'quit']]} />
+		</Box>
+	);
+}

@@ -1,0 +1,149 @@
+// The live grid (running, verifying) and the conflict prompt over it (conflict).
+
+import {useState} from 'react';
+import {Box} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import type {ConflictChoice, UserEvent} from '../../machine/types.js';
+import type {Plan} from '../../plan/types.js';
+import type {Conflict} from '../../machine/types.js';
+import type {OutputStore} from '../../runner/types.js';
+import type {OrchestratorSnapshot} from '../view.js';
+import type {Overlay} from '../hooks/overlay.js';
+import {Header} from '../components/header.js';
+import {SpinnerFrames} from '../components/clock-text.js';
+import {PhaseTimeline} from '../components/phase-timeline.js';
+import {PaneGrid} from '../components/pane-grid.js';
+import {KeyBar, type KeyHint} from '../components/key-bar.js';
+import {ConflictPrompt, conflictPromptHeight, conflictPromptModel} from '../components/conflict-prompt.js';
+import {gridLayout, isSmallTerminal, moveFocus} from '../layout.js';
+import {currentPanes} from '../panes.js';
+
+/** Lets the user edit the revised plan (in $EDITOR); undefined when they gave up. */
+export type EditPlan = (plan: Plan, conflict: Conflict) => Promise<Plan | undefined>;
+
+type Props = {
+	readonly snapshot: OrchestratorSnapshot;
+	readonly store: OutputStore;
+	readonly send: (event: UserEvent) => void;
+	readonly openOverlay: (overlay: Overlay) => void;
+	readonly width: number;
+	readonly height: number;
+	/** The terminal's rows, for the one-column rule. */
+	readonly terminalRows: number;
+	/** Keys go to this screen (no overlay open). */
+	readonly active: boolean;
+	readonly onEditPlan?: EditPlan;
+};
+
+/** Header, phase timeline, panes, conflict prompt when one is open, key bar. */
+export function RunScreen({snapshot, store, send, openOverlay, width, height, terminalRows, active, onEditPlan}: Props) {
+	const {context} = snapshot;
+	const state = String(snapshot.value);
+	const panes = currentPanes(state, context);
+	const [focusIndex, setFocus] = useState(0);
+	const focus = Math.min(focusIndex, Math.max(0, panes.length - 1));
+	const [picked, setPicked] = useState<{readonly conflictId: number; readonly taskId: string} | undefined>(undefined);
+	const [editing, setEditing] = useState(false);
+
+	const conflict = state === 'conflict' ? context.conflicts[0] : undefined;
+	const model = conflict
+		? conflictPromptModel({
+				conflict,
+				waiting: context.conflicts.length - 1,
+				plan: context.plan,
+				phaseIndex: context.phaseIndex,
+				tasks: context.tasks,
+				refusal: context.refusal,
+				picked: picked?.conflictId === conflict.id ? picked.taskId : undefined,
+			})
+		: undefined;
+
+	const showGoal = height >= 20 && Boolean(context.plan.goal);
+	const chrome = 3 + (showGoal ? 1 : 0);
+	const promptHeight = model ? conflictPromptHeight(model) : 0;
+	const gridHeight = Math.max(0, height - chrome - promptHeight);
+	const oneColumn = isSmallTerminal(width, terminalRows);
+	const layout = gridLayout({width, height: Math.max(1, gridHeight), count: panes.length, focus, oneColumn});
+	const focused = panes[focus];
+
+	const decide = (choice: ConflictChoice, taskId: string | undefined) => {
+		if (choice !== 'edit') {
+			send({type: 'conflict.decide', choice, ...(taskId ? {taskId} : {})});
+			return;
+		}
+		if (!onEditPlan || !conflict || editing) return;
+		setEditing(true);
+		// The editor owns the terminal meanwhile; an edit given up leaves the prompt as it was.
+		onEditPlan(context.plan, conflict).then(
+			plan => {
+				setEditing(false);
+				if (plan) send({type: 'conflict.decide', choice: 'edit', plan, ...(taskId ? {taskId} : {})});
+			},
+			() => setEditing(false),
+		);
+	};
+
+	useKeys(
+		(input, key) => {
+			const count = panes.length;
+			// Functional updates: several keys can arrive between two renders.
+			const step = (next: (current: number) => number) => setFocus(current => next(Math.min(current, Math.max(0, count - 1))));
+			if (key.tab && key.shift) step(current => (current - 1 + count) % Math.max(1, count));
+			else if (key.tab) step(current => (current + 1) % Math.max(1, count));
+			else if (key.return && focused) openOverlay({kind: 'log', key: focused.key});
+			else if (input === '?') openOverlay({kind: 'help'});
+			// In the prompt, arrows pick suspects and q aborts through the prompt itself.
+			else if (model) return;
+			else if (key.upArrow || input === 'k') step(current => moveFocus(current, count, layout.columns, 'up'));
+			else if (key.downArrow || input === 'j') step(current => moveFocus(current, count, layout.columns, 'down'));
+			else if (key.leftArrow || input === 'h') step(current => moveFocus(current, count, layout.columns, 'left'));
+			else if (key.rightArrow || input === 'l') step(current => moveFocus(current, count, layout.columns, 'right'));
+			else if (input === 'x' && focused?.status === 'running' && state === 'running') openOverlay({kind: 'confirmStop', taskId: focused.key});
+			else if (input === 'r' && focused && (focused.status === 'failed' || focused.status === 'stopped') && state === 'running')
+				send({type: 'task.retry', taskId: focused.key});
+			else if (input === 'q') openOverlay({kind: 'confirmAbort'});
+		},
+		active,
+	);
+
+	const keys: KeyHint[] = model
+		? [
+				...(model.suspects.length > 0 ? ([['1-9', 'pick culprit']] as KeyHint[]) : []),
+				...(model.grantOffered ? ([['g', 'grant']] as KeyHint[]) : []),
+				['d', 'defer'],
+				['s', 'skip'],
+				['e', editing ? 'editing…' : 'edit'],
+				['q', 'abort'],
+				['tab', 'focus'],
+				['enter', 'log'],
+				['?', 'keys'],
+			]
+		: [
+				['←↑↓→', 'focus'],
+				['enter', 'log'],
+				['x', 'stop'],
+				['r', 'retry'],
+				['?', 'keys'],
+				['q', 'quit'],
+			];
+	return (
+		<SpinnerFrames active={panes.some(pane => pane.status === 'running')}>
+			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+				<Header context={context} width={width} showGoal={showGoal} note={state === 'verifying' ? 'verifying' : state === 'conflict' ? 'conflict: waiting for you' : undefined} />
+				<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
+				{model ? (
+					<ConflictPrompt
+						key={conflict?.id}
+						model={model}
+						width={width}
+						onPick={taskId => conflict && setPicked({conflictId: conflict.id, taskId})}
+						onDecide={decide}
+						active={active && !editing}
+					/>
+				) : null}
+				<PaneGrid panes={panes} store={store} width={width} height={gridHeight} focus={focus} oneColumn={oneColumn} />
+				<KeyBar keys={keys} width={width} />
+			</Box>
+		</SpinnerFrames>
+	);
+}

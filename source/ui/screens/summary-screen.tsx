@@ -1,0 +1,188 @@
+// Summary (done, failed, aborted): every task's status, time, files, report and cost; plan
+// revisions with write-back; where the logs and the journal are. q leaves with the exit code.
+
+import {useState} from 'react';
+import {join} from 'node:path';
+import {Box, Text} from 'ink';
+import {useKeys} from '../hooks/use-keys.js';
+import type {Plan} from '../../plan/types.js';
+import type {OrchestratorSnapshot} from '../view.js';
+import type {Overlay} from '../hooks/overlay.js';
+import {KeyBar, type KeyHint} from '../components/key-bar.js';
+import {formatCost, formatDuration, planTasks, runCounts, runExitCode, truncate} from '../format.js';
+import {statusStyle, useColor} from '../theme.js';
+
+/** Writes the final plan over the original file; rejects with a message a person can read. */
+export type WriteBack = (plan: Plan) => Promise<void> | void;
+
+type Props = {
+	readonly snapshot: OrchestratorSnapshot;
+	readonly openOverlay: (overlay: Overlay) => void;
+	readonly onExit: (code: number) => void;
+	readonly onWriteBack?: WriteBack;
+	readonly width: number;
+	readonly height: number;
+	readonly active: boolean;
+};
+
+type WriteState = {readonly kind: 'idle'} | {readonly kind: 'writing'} | {readonly kind: 'written'} | {readonly kind: 'error'; readonly message: string};
+
+const verdicts: Record<string, string> = {done: 'done', failed: 'failed', aborted: 'aborted'};
+
+/** ↑↓ pick a task · enter log · w write back · q quit with the run's exit code. */
+export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active}: Props) {
+	const color = useColor();
+	const {context} = snapshot;
+	const state = String(snapshot.value);
+	const rows = planTasks(context.plan);
+	const counts = runCounts(context);
+	const [selected, setSelected] = useState(0);
+	const [write, setWrite] = useState<WriteState>({kind: 'idle'});
+	const revised = context.revisions.length > 1;
+	const lastPlan = context.revisions[context.revisions.length - 1]?.plan ?? context.plan;
+	const canWrite = revised && onWriteBack !== undefined && write.kind !== 'writing' && write.kind !== 'written';
+	const exitCode = runExitCode(state, context);
+
+	useKeys(
+		(input, key) => {
+			if (input === 'q') onExit(exitCode);
+			else if (input === '?') openOverlay({kind: 'help'});
+			else if (key.upArrow || input === 'k') setSelected(Math.max(0, selected - 1));
+			else if (key.downArrow || input === 'j') setSelected(Math.min(rows.length - 1, selected + 1));
+			else if (key.return && rows[selected]) openOverlay({kind: 'log', key: rows[selected].task.id});
+			else if (input === 'w' && canWrite) {
+				setWrite({kind: 'writing'});
+				// Errors come back as a line on this screen, never as a stack trace.
+				Promise.resolve()
+					.then(() => onWriteBack(lastPlan))
+					.then(
+						() => setWrite({kind: 'written'}),
+						(error: unknown) => setWrite({kind: 'error', message: error instanceof Error ? error.message : String(error)}),
+					);
+			}
+		},
+		active,
+	);
+
+	const verify = context.verify;
+	const verifyWords =
+		verify.length === 0
+			? ''
+			: verify.every(v => v.status === 'passed')
+				? ' · verify passed'
+				: verify.some(v => v.status === 'failed')
+					? ' · verify failed'
+					: ' · verify not run';
+	const elapsed = (context.endedAt ?? context.startedAt) - context.startedAt;
+	const phaseWidth = Math.max(6, ...context.plan.phases.map(phase => phase.name.length)) + 2;
+	const idWidth = Math.max(5, ...rows.map(r => r.task.id.length)) + 2;
+	const fixed = 1 + phaseWidth + idWidth + 11 + 7 + 7 + 8;
+	const reportWidth = Math.max(10, width - fixed);
+	const runFolder = join(context.workspace, '.fanout', 'runs', context.runId);
+
+	// Title, blank, table head, blank, revisions, logs, key bar.
+	const room = Math.max(1, height - 7);
+	// The timeline (a bar per task that ran, over the run's time) only when everything else fits.
+	const ran = rows.filter(({task}) => context.tasks[task.id]?.startedAt !== undefined);
+	const barWidth = Math.min(60, width - idWidth - 4);
+	const showTimeline = ran.length > 0 && elapsed > 0 && barWidth >= 10 && rows.length + 2 + ran.length <= room;
+	const top = Math.max(0, Math.min(selected - room + 1, rows.length - room));
+	const shown = rows.slice(top, top + room);
+	const keys: KeyHint[] = [
+		...(canWrite ? ([['w', 'write plan back']] as KeyHint[]) : []),
+		['↑↓ enter', "a task's log"],
+		['?', 'keys'],
+		['q', 'quit'],
+	];
+	const writeWords =
+		write.kind === 'written'
+			? `written to ${context.planFile}`
+			: write.kind === 'error'
+				? `could not write: ${write.message}`
+				: write.kind === 'writing'
+					? 'writing…'
+					: onWriteBack
+						? `w write back to ${context.planFile}`
+						: '';
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Text bold wrap="truncate-end" color={color(state === 'done' ? 'green' : 'red')}>
+				{' '}
+				fanout · {context.plan.name} · {verdicts[state] ?? state} in {formatDuration(elapsed)} · {counts.passed} of {counts.total} tasks passed
+				{verifyWords}
+				{counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit {exitCode}
+			</Text>
+			<Text> </Text>
+			<Text dimColor wrap="truncate-end">
+				{' '}
+				{'phase'.padEnd(phaseWidth)}
+				{'task'.padEnd(idWidth)}
+				{'status'.padEnd(11)}
+				{'time'.padEnd(7)}
+				{'files'.padEnd(7)}
+				{'cost'.padEnd(8)}report
+			</Text>
+			{shown.map(({task, phaseIndex}, i) => {
+				const run = context.tasks[task.id];
+				const style = statusStyle(run?.status ?? 'pending');
+				const firstOfPhase = top + i === 0 || rows[top + i - 1]?.phaseIndex !== phaseIndex;
+				const time = run?.startedAt === undefined ? '' : formatDuration((run.endedAt ?? run.startedAt) - run.startedAt);
+				const report = (run?.report ?? run?.reason ?? '').split('\n').find(line => line.trim() !== '') ?? '';
+				return (
+					<Text key={task.id} wrap="truncate-end" inverse={top + i === selected}>
+						{' '}
+						{(firstOfPhase ? (context.plan.phases[phaseIndex]?.name ?? '') : '').padEnd(phaseWidth)}
+						{task.id.padEnd(idWidth)}
+						<Text color={color(style.color)}>{`${style.glyph} ${style.label}`.padEnd(11)}</Text>
+						{time.padEnd(7)}
+						{String(run?.changedFiles.length ?? 0).padEnd(7)}
+						{(run?.costUsd ? formatCost(run.costUsd) : '').padEnd(8)}
+						{truncate(report, reportWidth)}
+					</Text>
+				);
+			})}
+			{showTimeline ? (
+				<>
+					<Text> </Text>
+					<Text dimColor wrap="truncate-end">
+						{' '}
+						{'timeline'.padEnd(idWidth)}0:00{' '.repeat(Math.max(1, barWidth - 4 - formatDuration(elapsed).length))}
+						{formatDuration(elapsed)}
+					</Text>
+					{ran.map(({task}) => {
+						const run = context.tasks[task.id];
+						const start = Math.floor((((run?.startedAt ?? context.startedAt) - context.startedAt) / elapsed) * barWidth);
+						const end = Math.max(start + 1, Math.round((((run?.endedAt ?? context.endedAt ?? context.startedAt) - context.startedAt) / elapsed) * barWidth));
+						const style = statusStyle(run?.status ?? 'pending');
+						return (
+							<Text key={`bar-${task.id}`} wrap="truncate-end">
+								{' '}
+								{task.id.padEnd(idWidth)}
+								{' '.repeat(Math.max(0, start))}
+								<Text color={color(style.color)}>{'█'.repeat(Math.max(1, Math.min(barWidth, end) - start))}</Text>
+							</Text>
+						);
+					})}
+				</>
+			) : null}
+			<Text> </Text>
+			{revised ? (
+				<Text wrap="truncate-end">
+					{' '}
+					plan revisions:{' '}
+					{context.revisions
+						.slice(1)
+						.map(r => `r${r.number} (${r.decision})`)
+						.join(' · ')}
+					{writeWords ? ` · ${writeWords}` : ''}
+				</Text>
+			) : null}
+			<Text wrap="truncate-end">
+				{' '}
+				logs and journal: {runFolder}
+			</Text>
+			<Box flexGrow={1} />
+			<KeyBar width={width} keys={keys} />
+		</Box>
+	);
+}

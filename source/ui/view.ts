@@ -1,0 +1,18 @@
+// The UI's narrow view of the orchestrator: what screens read and send. Structurally
+// compatible with an XState actor, so the lead can hand the real actor in unchanged.
+
+import type {OrchestratorContext, OrchestratorState, UserEvent} from '../machine/types.js';
+
+/** One snapshot of the orchestrator, as the UI reads it. */
+export type OrchestratorSnapshot = {
+	readonly value: OrchestratorState | string;
+	readonly context: OrchestratorContext;
+	readonly status?: string;
+};
+
+/** The orchestrator as the UI sees it: read a snapshot, be told of changes, send user events. */
+export type OrchestratorView = {
+	getSnapshot(): OrchestratorSnapshot;
+	subscribe(listener: (snapshot: OrchestratorSnapshot) => void): {unsubscribe(): void};
+	send(event: UserEvent): void;
+};

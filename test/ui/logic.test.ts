@@ -1,0 +1,120 @@
+// The UI's pure rules: grid layout, focus moves, overlays, status looks, counts, dependents,
+// exit codes, and the shared clock's timer running only while someone listens.
+
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {gridLayout, isSmallTerminal, moveFocus} from '../../source/ui/layout.js';
+import {initialOverlay, overlayReducer, visibleOverlay} from '../../source/ui/hooks/overlay.js';
+import {statusStyle, type AnyStatus} from '../../source/ui/theme.js';
+import {dependentsOf, formatDuration, progressBar, runCounts, runExitCode, taskCommand} from '../../source/ui/format.js';
+import {createClock} from '../../source/ui/hooks/clock.js';
+import {makeContext, samplePlan, taskRun, task, tick} from './helpers.js';
+
+test('gridLayout: columns by readable width, rows share the height', () => {
+	const three = gridLayout({width: 120, height: 35, count: 3, focus: 0, oneColumn: false});
+	assert.equal(three.columns, 3);
+	assert.equal(three.paneWidth, 40);
+	assert.equal(three.paneHeight, 35);
+	assert.equal(three.moreLine, false);
+	const two = gridLayout({width: 80, height: 20, count: 3, focus: 0, oneColumn: false});
+	assert.deepEqual([two.columns, two.paneHeight], [2, 10]);
+	assert.equal(gridLayout({width: 200, height: 20, count: 2, focus: 0, oneColumn: false}).columns, 2);
+	assert.equal(gridLayout({width: 200, height: 20, count: 8, focus: 0, oneColumn: true}).columns, 1);
+});
+
+test('gridLayout: paging keeps the focused pane on the page, with a "+N more" line', () => {
+	const layout = gridLayout({width: 80, height: 19, count: 12, focus: 0, oneColumn: false});
+	assert.deepEqual([layout.start, layout.end, layout.after, layout.pages, layout.moreLine], [0, 8, 4, 2, true]);
+	assert.ok(layout.paneHeight * 4 + 1 <= 19);
+	const last = gridLayout({width: 80, height: 19, count: 12, focus: 11, oneColumn: false});
+	assert.deepEqual([last.start, last.end, last.before, last.page], [8, 12, 8, 1]);
+	const tiny = gridLayout({width: 40, height: 3, count: 5, focus: 4, oneColumn: true});
+	assert.equal(tiny.list, true);
+	assert.ok(tiny.end - tiny.start + 1 <= 3);
+	assert.ok(tiny.start <= 4 && 4 < tiny.end);
+});
+
+test('small terminals are narrower than 60 or shorter than 15', () => {
+	assert.equal(isSmallTerminal(59, 40), true);
+	assert.equal(isSmallTerminal(120, 14), true);
+	assert.equal(isSmallTerminal(60, 15), false);
+});
+
+test('moveFocus: arrows within a grid, clamped at the edges', () => {
+	assert.equal(moveFocus(0, 5, 3, 'right'), 1);
+	assert.equal(moveFocus(2, 5, 3, 'right'), 3);
+	assert.equal(moveFocus(0, 5, 3, 'left'), 0);
+	assert.equal(moveFocus(1, 5, 3, 'down'), 4);
+	assert.equal(moveFocus(2, 5, 3, 'down'), 4);
+	assert.equal(moveFocus(4, 5, 3, 'down'), 4);
+	assert.equal(moveFocus(4, 5, 3, 'up'), 1);
+});
+
+test('overlays: one at a time, Ctrl-C wins, stale questions drop when the state moves', () => {
+	const help = overlayReducer(initialOverlay, {type: 'open', overlay: {kind: 'help'}, state: 'running'});
+	assert.deepEqual(help.overlay, {kind: 'help'});
+	assert.equal(overlayReducer(help, {type: 'open', overlay: {kind: 'confirmAbort'}, state: 'running'}), help);
+	const interrupt = overlayReducer(help, {type: 'open', overlay: {kind: 'interrupt'}, state: 'running'});
+	assert.deepEqual(interrupt.overlay, {kind: 'interrupt'});
+	assert.deepEqual(overlayReducer(interrupt, {type: 'close'}), initialOverlay);
+	const stop = overlayReducer(initialOverlay, {type: 'open', overlay: {kind: 'confirmStop', taskId: 'a'}, state: 'running'});
+	assert.deepEqual(visibleOverlay(stop, 'running'), {kind: 'confirmStop', taskId: 'a'});
+	assert.deepEqual(visibleOverlay(stop, 'phaseFailed'), {kind: 'none'});
+	assert.deepEqual(visibleOverlay(help, 'phaseFailed'), {kind: 'help'});
+});
+
+test('statusStyle: every status has its own glyph and colour', () => {
+	const all: AnyStatus[] = ['pending', 'running', 'passed', 'failed', 'stopped', 'skipped', 'conflicted'];
+	const glyphs = new Set(all.map(status => statusStyle(status).glyph));
+	assert.equal(glyphs.size, all.length);
+	assert.equal(statusStyle('passed').color, 'green');
+	assert.equal(statusStyle('failed').color, 'red');
+	assert.equal(statusStyle('conflicted').color, 'magenta');
+});
+
+test('format helpers', () => {
+	assert.equal(formatDuration(134_000), '02:14');
+	assert.equal(formatDuration(3_723_000), '1:02:03');
+	assert.equal(formatDuration(-5), '00:00');
+	assert.equal(progressBar(1, 4, 8), '██░░░░░░');
+	assert.equal(progressBar(0, 0, 3), '░░░');
+	assert.equal(taskCommand(task('x', [], {run: undefined, prompt: 'do it', agent: 'codex'}), samplePlan()), 'codex -p "do it"');
+});
+
+test('dependentsOf follows dependencies through later phases', () => {
+	assert.deepEqual(dependentsOf(samplePlan(), ['db-logging']), ['logging-tests', 'logging-docs']);
+	assert.deepEqual(dependentsOf(samplePlan(), ['logging-docs']), []);
+});
+
+test('runCounts and runExitCode', () => {
+	const context = makeContext(samplePlan(), {
+		tasks: {
+			'api-logging': taskRun('api-logging', 0, {status: 'running', costUsd: 0.5}),
+			'db-logging': taskRun('db-logging', 0, {status: 'passed', costUsd: 0.25}),
+			'utils-logging': taskRun('utils-logging', 0, {status: 'stopped'}),
+			'logging-tests': taskRun('logging-tests', 1, {status: 'skipped'}),
+		},
+	});
+	assert.deepEqual(runCounts(context), {total: 5, running: 1, passed: 1, failed: 1, finished: 3, costUsd: 0.75});
+	assert.equal(runExitCode('done', {...context, outcome: 'passed'}), 0);
+	assert.equal(runExitCode('failed', {...context, outcome: 'failed'}), 1);
+	assert.equal(runExitCode('aborted', {...context, outcome: 'conflict'}), 3);
+	assert.equal(runExitCode('invalid', context), 2);
+	assert.equal(runExitCode('aborted', {...context, outcome: 'aborted', signal: 'SIGINT'}), 130);
+	assert.equal(runExitCode('aborted', {...context, signal: 'SIGTERM'}), 143);
+	assert.equal(runExitCode('aborted', {...context, signal: 'SIGHUP'}), 129);
+});
+
+test('the clock ticks only while someone listens', async () => {
+	const clock = createClock(50);
+	await tick(60);
+	assert.equal(clock.tick(), 0, 'no timer without listeners');
+	let calls = 0;
+	const stop = clock.subscribe(() => calls++);
+	await tick(120);
+	stop();
+	const seen = clock.tick();
+	assert.ok(calls >= 2 && seen === calls);
+	await tick(60);
+	assert.equal(clock.tick(), seen, 'timer stopped with the last listener');
+});
