@@ -32,7 +32,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 			onExit={code => leave(code)}
 			onWriteBack={options.writeBack}
 		/>,
-		{exitOnCtrlC: false, patchConsole: false, maxFps: 30, incrementalRendering: process.env["FANOUT_INCREMENTAL"] === "1"},
+		{exitOnCtrlC: false, patchConsole: false, maxFps: 15, incrementalRendering: process.env["FANOUT_INCREMENTAL"] === "1"},
 	);
 	// A stop by signal (or a second Ctrl-C) ends the session without waiting for a key.
 	const subscription = engine.actor.subscribe(snapshot => {

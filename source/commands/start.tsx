@@ -7,6 +7,7 @@ import {render} from 'ink';
 import {loadPlan} from '../plan/load.js';
 import {validatePlan} from '../plan/validate.js';
 import {listRuns} from '../runner/journal.js';
+import {KeysProvider} from '../ui/hooks/use-keys.js';
 import {StartScreen} from '../ui/screens/start-screen.js';
 import type {StartChoice, StartPlan, StartRun} from '../ui/screens/start-screen.js';
 import type {Command, CommandIO} from './io.js';
@@ -58,7 +59,8 @@ async function pick(io: CommandIO): Promise<StartChoice | undefined> {
 		const columns = process.stdout.columns || 80;
 		const rows = process.stdout.rows || 24;
 		const instance = render(
-			<StartScreen
+			<KeysProvider>
+				<StartScreen
 				plans={plans}
 				runs={runs}
 				width={columns}
@@ -71,7 +73,8 @@ async function pick(io: CommandIO): Promise<StartChoice | undefined> {
 					instance.unmount();
 					done(undefined);
 				}}
-			/>,
+				/>
+			</KeysProvider>,
 			{exitOnCtrlC: true, patchConsole: false},
 		);
 	});
