@@ -83,7 +83,8 @@ const REPORT_LINES = 5;
 /** Builds the engine. Nothing runs until `start()`. */
 export function createEngine(options: EngineOptions): Engine {
 	const {runDir, workspace, store, sink, guardCommand, graceMs} = options;
-	let actorRef: OrchestratorActor | undefined;
+	// The actor is made after its actors (which need to read it back): filled in below.
+	const ref: {actor?: OrchestratorActor} = {};
 	let ignore: IgnorePredicate | undefined;
 	// The workspace as of the last quiet moment (run start, a phase's end, awaiting approval):
 	// the phase-end check compares against it.
@@ -96,7 +97,7 @@ export function createEngine(options: EngineOptions): Engine {
 		if (ignore) baseline = await snapshotTree(workspace, ignore);
 	};
 
-	const send = (event: OrchestratorEvent): void => actorRef?.send(event);
+	const send = (event: OrchestratorEvent): void => ref.actor?.send(event);
 
 	/**
 	 * The phase-end check, asked for by the machine once no task of the phase runs: compare the
@@ -104,7 +105,7 @@ export function createEngine(options: EngineOptions): Engine {
 	 * a conflict, with every task that ran in the phase as suspects (or the one, if one ran).
 	 */
 	const phaseEndCheck = async (): Promise<void> => {
-		const snapshot = actorRef?.getSnapshot();
+		const snapshot = ref.actor?.getSnapshot();
 		if (!snapshot || !ignore) return;
 		const {context} = snapshot;
 		const phaseTasks = context.plan.phases[context.phaseIndex]?.tasks ?? [];
@@ -284,7 +285,7 @@ export function createEngine(options: EngineOptions): Engine {
 		...(options.startPhase === undefined ? {} : {startPhase: options.startPhase}),
 	};
 	const actor = createActor(machine, {input});
-	actorRef = actor;
+	ref.actor = actor;
 	actor.on('*', (entry: JournalEntry) => {
 		// The task's pid is its process group (spawned detached): resume kills by it.
 		const record = entry.type === 'task.started' ? {...entry, pgid: entry.pid} : entry;

@@ -53,7 +53,7 @@ function start(dir: string, args: string, columns: number, rows: number): Sessio
 			try {
 				await until(() => pattern.test((last = screen())), timeoutMs, what);
 			} catch (error) {
-				throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`);
+				throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`, {cause: error});
 			}
 			return last;
 		},
