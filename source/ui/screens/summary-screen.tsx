@@ -127,7 +127,11 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				const style = statusStyle(run?.status ?? 'pending');
 				const firstOfPhase = top + i === 0 || rows[top + i - 1]?.phaseIndex !== phaseIndex;
 				const time = run?.startedAt === undefined ? '' : formatDuration((run.endedAt ?? run.startedAt) - run.startedAt);
-				const report = (run?.report ?? run?.reason ?? '').split('\n').find(line => line.trim() !== '') ?? '';
+				// A failure shows why; a command's report is its last lines (the last says most), an
+				// agent's is its final message (the first line says most).
+				const text = (run?.status === 'passed' ? run.report : (run?.reason ?? run?.report)) ?? '';
+				const lines = text.split('\n').filter(line => line.trim() !== '');
+				const report = (task.run === undefined ? lines[0] : lines.at(-1)) ?? '';
 				return (
 					<Text key={task.id} wrap="truncate-end" inverse={top + i === selected}>
 						{' '}
