@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {after, test} from 'node:test';
+import {loadPlan, parsePlanText} from '../../source/plan/load.js';
+import {parseDuration} from '../../source/plan/schema.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fanout-load-'));
+after(() => rmSync(dir, {recursive: true, force: true}));
+
+const full = `name: add-logging
+goal: Add logging
+pattern: module
+workspace: ..
+agent: claude
+permissionMode: acceptEdits
+ignore: [dist/**]
+phases:
+  - name: logging
+    tasks:
+      - id: api-logging
+        title: API endpoints
+        owns: [./src/api/**]
+        reads: [src/utils/log.ts]
+        prompt: Add structured logging
+        agent: {command: [my-agent, "{prompt}"], output: jsonl}
+        permissionMode: plan
+      - id: db-logging
+        owns: [src/db/**]
+        run: node scripts/add-logging.mjs src/db
+        timeout: 10m
+        env: {LOG_LEVEL: debug, RETRIES: 3}
+  - name: tests
+    mode: sequential
+    tasks:
+      - id: logging-tests
+        owns: [tests/**]
+        dependsOn: [api-logging, db-logging]
+        prompt: Write tests
+verify:
+  - npm test
+`;
+
+test('reads every field of the format, with defaults and positions', () => {
+	const result = parsePlanText(full, 'plans/x.yaml');
+	assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
+	const {plan, source} = result;
+	assert.equal(plan.name, 'add-logging');
+	assert.equal(plan.pattern, 'module');
+	assert.equal(plan.agent, 'claude');
+	assert.equal(plan.permissionMode, 'acceptEdits');
+	assert.deepEqual(plan.ignore, ['dist/**']);
+	assert.equal(plan.phases[0]!.mode, 'parallel');
+	assert.equal(plan.phases[1]!.mode, 'sequential');
+	const [api, db] = plan.phases[0]!.tasks;
+	assert.deepEqual(api!.owns, ['src/api/**'], 'leading ./ is dropped');
+	assert.deepEqual(api!.agent, {command: ['my-agent', '{prompt}'], output: 'jsonl'});
+	assert.equal(api!.permissionMode, 'plan');
+	assert.equal(db!.timeoutMs, 600_000);
+	assert.deepEqual(db!.env, {LOG_LEVEL: 'debug', RETRIES: '3'});
+	assert.deepEqual(db!.reads, []);
+	assert.deepEqual(plan.verify, ['npm test']);
+	assert.deepEqual(source.positions.get('phases.0.tasks.1.owns.0'), {line: 19, column: 16});
+	assert.deepEqual(source.positions.get('phases.1.tasks.0.dependsOn.1'), {line: 28, column: 34});
+});
+
+test('parses durations', () => {
+	assert.equal(parseDuration('90s'), 90_000);
+	assert.equal(parseDuration('1500ms'), 1500);
+	assert.equal(parseDuration('1h'), 3_600_000);
+	assert.equal(parseDuration('1h30m'), 5_400_000);
+	for (const bad of ['10', '10x', '', '0s', 'm', '-5s', '999999999999999h']) assert.equal(parseDuration(bad), undefined, bad);
+});
+
+test('accepts JSON with positions too', () => {
+	const json = '{\n  "name": "j",\n  "phases": [{"name": "p", "tasks": [\n    {"id": "a", "owns": ["a/**"], "run": "x"}]}]\n}';
+	const result = parsePlanText(json, 'p.json');
+	assert.ok(result.ok);
+	assert.equal(result.source.positions.get('phases.0.tasks.0.run')?.line, 4);
+});
+
+test('turns a flat task list into phases, keeping positions under the new paths', () => {
+	const text = `name: flat
+tasks:
+  - {id: a, owns: [src/a/**], run: x}
+  - {id: b, owns: [src/b/**], run: x}
+  - {id: c, owns: [src/**], run: x, dependsOn: [a]}
+`;
+	const result = parsePlanText(text, 'f.yaml');
+	assert.ok(result.ok);
+	assert.ok(result.scheduled);
+	assert.deepEqual(result.plan.phases.map(p => p.tasks.map(t => t.id)), [['a', 'b'], ['c']]);
+	assert.equal(result.source.positions.get('phases.1.tasks.0.dependsOn.0')?.line, 5);
+	assert.deepEqual(result.flatTasks?.map(t => t.id), ['a', 'b', 'c']);
+});
+
+test('reports shape problems with lines and fixes', () => {
+	const text = `name: bad
+phases:
+  - name: p
+    tasks:
+      - id: a
+        own: [src/**]
+        run: x
+      - id: Bad_Id
+        run: x
+        prompt: y
+      - id: c
+        owns: [x/**]
+        timeout: soon
+`;
+	const result = parsePlanText(text, 'b.yaml');
+	assert.ok(!result.ok);
+	const byCode = new Map(result.errors.map(e => [e.code, e]));
+	assert.equal(byCode.get('shape.unknown-field')?.line, 6);
+	assert.match(byCode.get('shape.unknown-field')!.message, /Did you mean "owns"/);
+	assert.equal(byCode.get('shape.bad-id')?.line, 8);
+	assert.match(byCode.get('shape.bad-id')!.message, /bad-id/);
+	assert.equal(byCode.get('shape.prompt-and-run')?.line, 9);
+	assert.equal(byCode.get('shape.bad-duration')?.line, 13);
+	assert.equal(byCode.get('shape.no-work')?.line, 11);
+});
+
+test('never throws, whatever the input', () => {
+	const inputs = [
+		'', '\u0000\u0001', '- a\n- b', '42', 'null', '[[[[', '{"a":', ']]]', 'a: b: c', '\t\tx', '? [a]\n: b',
+		`name: x\nphases: ${'['.repeat(5000)}${']'.repeat(5000)}`,
+		'name: x\nphases:\n  - name: p\n    tasks:\n      - id: a\n        timeout: 1e309h\n        run: x',
+		'name: 1e999\nphases: {}', '&a [*a]', 'name: x\nphases: !!binary aGk=', '%YAML 9.9\n---\nname: x',
+		'name: x\n---\nname: y', Buffer.from(Array.from({length: 512}, (_, i) => (i * 37) % 256)).toString('latin1'),
+	];
+	for (const text of inputs) {
+		const result = parsePlanText(text, 'junk.yaml');
+		assert.equal(result.ok, false, JSON.stringify(text.slice(0, 40)));
+		assert.ok(!result.ok && result.errors.length > 0 && result.errors.every(e => e.line >= 1 && e.column >= 1));
+	}
+});
+
+test('resolves the workspace: override, else the plan folder, else the current directory', () => {
+	mkdirSync(join(dir, 'plans'));
+	writeFileSync(join(dir, 'plans', 'w.yaml'), 'name: w\nworkspace: ../app\nphases:\n  - name: p\n    tasks:\n      - {id: a, owns: [a/**], run: x}\n');
+	writeFileSync(join(dir, 'plans', 'n.yaml'), 'name: n\nphases:\n  - name: p\n    tasks:\n      - {id: a, owns: [a/**], run: x}\n');
+	const fromPlan = loadPlan('plans/w.yaml', {cwd: dir});
+	assert.ok(fromPlan.ok);
+	assert.equal(fromPlan.workspace, join(dir, 'app'));
+	const override = loadPlan('plans/w.yaml', {cwd: dir, workspace: 'elsewhere'});
+	assert.ok(override.ok);
+	assert.equal(override.workspace, join(dir, 'elsewhere'));
+	const none = loadPlan(join(dir, 'plans', 'n.yaml'), {cwd: '/tmp'});
+	assert.ok(none.ok);
+	assert.equal(none.workspace, '/tmp');
+	const missing = loadPlan('plans/nope.yaml', {cwd: dir});
+	assert.ok(!missing.ok);
+	assert.equal(missing.errors[0]!.code, 'file.unreadable');
+	const folder = loadPlan('plans', {cwd: dir});
+	assert.ok(!folder.ok);
+});
