@@ -1,0 +1,60 @@
+// Issue 5's figures: detection latency from a write outside ownership (or a FANOUT-NEEDS line)
+// to the culprit's process group being gone, with 8 tasks busy writing their own files; median
+// and worst over BENCH_TRIALS trials of each kind (default 50). Target: median under 200 ms.
+
+import {spawn} from 'node:child_process';
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {cli, median, ms, root} from './common.js';
+
+const culprit = join(root, 'test', 'fixtures', 'bench', 'culprit.mjs');
+
+function plan(kind: 'write' | 'marker', dir: string): string {
+	const busy = Array.from({length: 8}, (_, i) => `      - id: busy${i + 1}\n        owns: [busy/${i + 1}/**]\n        run: node ${culprit} busy busy/${i + 1}/data.txt\n`).join('');
+	return `name: detect\nphases:\n  - name: all\n    tasks:\n${busy}      - id: culprit\n        owns: [mine/**]\n        run: node ${culprit} ${kind} ${dir}\n`;
+}
+
+async function trial(kind: 'write' | 'marker'): Promise<number> {
+	const dir = mkdtempSync(join(tmpdir(), 'fanout-bench-detect-'));
+	try {
+		writeFileSync(join(dir, 'plan.yaml'), plan(kind, dir));
+		const child = spawn(process.execPath, [cli, 'run', 'plan.yaml', '--headless', '--yes', '--on-conflict', 'abort', '--grace', '1'], {cwd: dir, stdio: 'ignore', env: {...process.env, NO_COLOR: '1'}});
+		const done = new Promise(resolve => child.on('close', resolve));
+		const record = join(dir, 'culprit.json');
+		const deadline = Date.now() + 30_000;
+		while (!existsSync(record)) {
+			if (Date.now() > deadline) throw new Error('the culprit never wrote');
+			await new Promise(r => setTimeout(r, 2));
+		}
+		let info: {pid: number; at: number} | undefined;
+		while (!info) {
+			try {
+				info = JSON.parse(readFileSync(record, 'utf8')) as {pid: number; at: number};
+			} catch {
+				await new Promise(r => setTimeout(r, 1));
+			}
+		}
+		while (existsSync(`/proc/${info.pid}`) && !/\) Z /.test(readFileSync(`/proc/${info.pid}/stat`, 'utf8'))) {
+			if (Date.now() > deadline) throw new Error('the culprit was never stopped');
+			await new Promise(r => setTimeout(r, 1));
+		}
+		const latency = Date.now() - info.at;
+		await done;
+		return latency;
+	} finally {
+		rmSync(dir, {recursive: true, force: true, maxRetries: 5});
+	}
+}
+
+export async function benchDetect(): Promise<void> {
+	const trials = Number(process.env['BENCH_TRIALS'] ?? 50);
+	for (const kind of ['write', 'marker'] as const) {
+		const latencies: number[] = [];
+		for (let i = 0; i < trials; i++) latencies.push(await trial(kind));
+		console.log(`detection latency (${kind === 'write' ? 'write outside ownership' : 'FANOUT-NEEDS line'}, 8 busy writers, ${trials} trials): median ${ms(median(latencies))}, worst ${ms(Math.max(...latencies))} (target median < 200 ms)`);
+	}
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchDetect();

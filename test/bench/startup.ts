@@ -1,0 +1,69 @@
+// Figure 3 of the engine issue and the TUI's first frame: `fanout --version` (< 150 ms),
+// `fanout validate` of a small plan (< 250 ms), first frame of `fanout run` in tmux (< 400 ms).
+
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {cli, median, ms, timeCommand} from './common.js';
+
+const smallPlan = `name: small
+phases:
+  - name: one
+    tasks:
+      - id: a
+        owns: [src/a/**]
+        run: echo a
+      - id: b
+        owns: [src/b/**]
+        run: echo b
+`;
+
+async function medianOf(runs: number, file: string, args: readonly string[], cwd: string): Promise<number> {
+	const times: number[] = [];
+	for (let i = 0; i < runs; i++) times.push((await timeCommand(file, args, {cwd})).wallMs);
+	return median(times);
+}
+
+/** Time from starting `fanout run` in a tmux pane to the plan review on screen. */
+function firstFrameMs(dir: string): number | undefined {
+	if (spawnSync('tmux', ['-V']).status !== 0) return undefined;
+	const socket = `fanout-bench-${process.pid}`;
+	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+	const times: number[] = [];
+	try {
+		for (let i = 0; i < 5; i++) {
+			const name = `f${i}`;
+			const start = performance.now();
+			tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', `cd ${dir} && env -u CI ${process.execPath} ${cli} run plan.yaml`);
+			while (!/enter start/.test(tmux('capture-pane', '-p', '-t', name))) {
+				if (performance.now() - start > 10_000) throw new Error('no first frame within 10 s');
+			}
+			times.push(performance.now() - start);
+			tmux('kill-session', '-t', name);
+		}
+	} finally {
+		spawnSync('tmux', ['-L', socket, 'kill-server']);
+	}
+	return median(times);
+}
+
+export async function benchStartup(): Promise<{versionMs: number; validateMs: number; firstFrameMs?: number}> {
+	const dir = mkdtempSync(join(tmpdir(), 'fanout-bench-startup-'));
+	try {
+		writeFileSync(join(dir, 'plan.yaml'), smallPlan);
+		const versionMs = await medianOf(10, process.execPath, [cli, '--version'], dir);
+		const validateMs = await medianOf(10, process.execPath, [cli, 'validate', 'plan.yaml'], dir);
+		const nodeMs = await medianOf(10, process.execPath, ['-e', '0'], dir);
+		const frame = firstFrameMs(dir);
+		console.log(`fanout --version: ${ms(versionMs)} (target < 150 ms; bare node -e 0: ${ms(nodeMs)})`);
+		console.log(`fanout validate (small plan): ${ms(validateMs)} (target < 250 ms)`);
+		if (frame !== undefined) console.log(`first frame of fanout run in tmux: ${ms(frame)} (target < 400 ms)`);
+		return {versionMs, validateMs, ...(frame === undefined ? {} : {firstFrameMs: frame})};
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchStartup();
