@@ -5,7 +5,7 @@ import {useMemo} from 'react';
 import {Box} from 'ink';
 import type {OutputStore} from './runner/types.js';
 import {sanitizeLine} from './runner/sanitize.js';
-import type {OrchestratorView} from './ui/view.js';
+import type {OrchestratorView, PhaseInfo} from './ui/view.js';
 import {useOrchestrator} from './ui/hooks/use-orchestrator.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
 import {ClockContext, createClock} from './ui/hooks/clock.js';
@@ -43,6 +43,8 @@ export type AppProps = {
 	readonly now?: () => number;
 	/** Files each task owns today, for the approval screen. */
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
+	/** Looks up what the approval screen says about a phase: files owned today, agents on PATH. */
+	readonly phaseInfo?: (phaseIndex: number) => PhaseInfo;
 };
 
 const finalStates = new Set(['invalid', 'done', 'failed', 'aborted']);
@@ -64,12 +66,17 @@ export function App({color, fps = 10, now = Date.now, ...rest}: AppProps) {
 
 type RootProps = Omit<AppProps, 'color' | 'fps' | 'now'>;
 
-function Root({actor, store, onExit, onWriteBack, onEditPlan, sanitize = sanitizeLine, ownedFileCounts}: RootProps) {
+function Root({actor, store, onExit, onWriteBack, onEditPlan, sanitize = sanitizeLine, ownedFileCounts, phaseInfo}: RootProps) {
 	const snapshot = useOrchestrator(actor);
 	const {columns: width, rows} = useTerminalSize();
 	const state = String(snapshot.value);
 	const {context} = snapshot;
 	const send = actor.send.bind(actor);
+	// Looked up once per phase (and plan revision) awaiting approval, not on every frame.
+	const approvalInfo = useMemo(
+		() => (state === 'awaitingApproval' ? phaseInfo?.(context.phaseIndex) : undefined),
+		[state, context.phaseIndex, context.plan, phaseInfo],
+	);
 	const control = useOverlay(state, finalStates.has(state), send, () => onExit(runExitCode(state, context)));
 	// Ink clears the whole terminal once a frame reaches its height: stay one line short.
 	const height = Math.max(1, rows - 1);
@@ -86,7 +93,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, sanitize = sanitiz
 			screen = <ReviewScreen {...common} onExit={onExit} />;
 			break;
 		case 'awaitingApproval':
-			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} />;
+			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} info={approvalInfo} />;
 			break;
 		case 'phaseFailed':
 			screen = <PhaseFailedScreen {...common} />;

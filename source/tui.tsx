@@ -6,6 +6,7 @@ import {App} from './app.js';
 import {exitCodeOf} from './machine/selectors.js';
 import type {Plan} from './plan/types.js';
 import type {Engine} from './runner/engine.js';
+import {describePhase} from './runner/phase-info.js';
 
 export type InteractiveOptions = {
 	readonly color: boolean;
@@ -31,6 +32,10 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 			color={options.color}
 			onExit={code => leave(code)}
 			onWriteBack={options.writeBack}
+			phaseInfo={phaseIndex => {
+				const {context} = engine.actor.getSnapshot();
+				return describePhase(context.plan, phaseIndex, context.workspace);
+			}}
 		/>,
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 15, incrementalRendering: process.env["FANOUT_INCREMENTAL"] === "1"},
 	);

@@ -102,3 +102,32 @@ test('a confirmation left open is dropped when the machine moves on', async () =
 	await tick();
 	assert.doesNotMatch(plain(app.lastFrame()), /Abort the run/);
 });
+
+test('approval names the agents found and the missing ones with how to install them', async () => {
+	const view = new FakeView('awaitingApproval', makeContext());
+	const asked: number[] = [];
+	const app = render(
+		<App
+			actor={view}
+			store={new MemoryStore()}
+			onExit={() => undefined}
+			color={false}
+			now={NOW}
+			phaseInfo={phaseIndex => {
+				asked.push(phaseIndex);
+				return {
+					ownedFileCounts: {'api-logging': 12},
+					agentsFound: ['claude'],
+					agentsMissing: [{agent: 'codex', install: 'npm i -g @openai/codex', tasks: ['db-logging']}],
+				};
+			}}
+		/>,
+	);
+	setSize(app.stdout, 160, 40);
+	await tick();
+	const frame = plain(app.lastFrame());
+	assert.match(frame, /owns src\/api\/\*\* \(12 files\)/);
+	assert.match(frame, /Agents found on PATH: claude\./);
+	assert.match(frame, /codex is not installed \(needed by db-logging\): npm i -g @openai\/codex/);
+	assert.deepEqual([...new Set(asked)], [0], 'looked up for the phase awaiting approval');
+});

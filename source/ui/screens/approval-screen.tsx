@@ -3,7 +3,7 @@
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import type {UserEvent} from '../../machine/types.js';
-import type {OrchestratorSnapshot} from '../view.js';
+import type {OrchestratorSnapshot, PhaseInfo} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {Header} from '../components/header.js';
 import {PhaseTimeline} from '../components/phase-timeline.js';
@@ -19,10 +19,13 @@ type Props = {
 	readonly active: boolean;
 	/** Files each task owns today, when the caller counted them (glob expansion reads the disk). */
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
+	/** Agents found and missing for this phase, when the caller looked. */
+	readonly info?: PhaseInfo;
 };
 
 /** a/Enter approve, A approve all, s skip (naming the dependents skipped too), q abort. */
-export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts}: Props) {
+export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts: counts, info}: Props) {
+	const ownedFileCounts = info?.ownedFileCounts ?? counts;
 	const {context} = snapshot;
 	const phase = context.plan.phases[context.phaseIndex];
 	const tasks = phase?.tasks ?? [];
@@ -43,8 +46,12 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 	const idWidth = Math.max(4, ...tasks.map(task => task.id.length)) + 2;
 	const ownsWidth = Math.max(12, Math.floor((width - idWidth) * 0.35));
 	const readsWidth = Math.max(10, Math.floor((width - idWidth) * 0.25));
-	// Header, timeline, blank, phase line, blank, skip line, key bar.
-	const room = Math.max(0, height - 7);
+	const agentLines = [
+		...(info && info.agentsFound.length > 0 ? [{text: ` Agents found on PATH: ${info.agentsFound.join(', ')}.`, missing: false}] : []),
+		...(info?.agentsMissing ?? []).map(m => ({text: ` ${m.agent} is not installed (needed by ${m.tasks.join(', ')}): ${m.install}`, missing: true})),
+	];
+	// Header, timeline, blank, phase line, blank, skip line, agent lines, key bar.
+	const room = Math.max(0, height - 7 - agentLines.length);
 	const shown = tasks.length > room ? tasks.slice(0, Math.max(0, room - 1)) : tasks;
 	const hidden = tasks.length - shown.length;
 	return (
@@ -75,6 +82,11 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 			<Text wrap="truncate-end" dimColor>
 				{dependents.length > 0 ? ` Skipping this phase also skips ${dependents.join(', ')}.` : ' No later task depends on this phase.'}
 			</Text>
+			{agentLines.map(line => (
+				<Text key={line.text} wrap="truncate-end" color={line.missing ? 'red' : undefined} dimColor={!line.missing}>
+					{line.text}
+				</Text>
+			))}
 			<Box flexGrow={1} />
 			<KeyBar
 				width={width}

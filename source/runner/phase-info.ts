@@ -1,0 +1,24 @@
+// What the approval screen says about a phase beyond the plan itself: how many files each task
+// owns today, and which agents it needs are on PATH or missing (named with how to install them).
+
+import type {Plan} from '../plan/types.js';
+import {compileGlobs} from '../plan/ownership.js';
+import {scanWorkspace} from '../plan/scan.js';
+import type {PhaseInfo} from '../ui/view.js';
+import {agentName, missingAgents, resolveAgent} from './agents/index.js';
+
+/** Looks at the workspace and PATH for one phase of a plan. */
+export function describePhase(plan: Plan, phaseIndex: number, workspace: string): PhaseInfo {
+	const tasks = plan.phases[phaseIndex]?.tasks ?? [];
+	const scan = scanWorkspace(workspace, plan.ignore);
+	const files = scan.ok ? scan.files : [];
+	const ownedFileCounts: Record<string, number> = {};
+	for (const task of tasks) {
+		const owns = compileGlobs(task.owns);
+		ownedFileCounts[task.id] = files.reduce((n, file) => (owns(file) ? n + 1 : n), 0);
+	}
+	const agentsMissing = missingAgents(tasks, plan, {cwd: workspace});
+	const missing = new Set(agentsMissing.map(m => m.agent));
+	const needed = new Set(tasks.filter(t => t.prompt !== undefined && t.run === undefined).map(t => agentName(resolveAgent(t, plan))));
+	return {ownedFileCounts, agentsFound: [...needed].filter(a => !missing.has(a)), agentsMissing};
+}
