@@ -22,6 +22,8 @@ export const demoCommand: Command = async (argv, io) => {
 	io.stderr(`fanout demo: a copy of the sample repository is in ${workspace}\n`);
 	const plan = join(packageRoot, 'plans', 'demo.yaml');
 	// Without a terminal there is nobody to press `a`: approve every phase.
+	// and the demo's conflict is settled the way the demo suggests: defer.
 	const headlessExtras = io.isTTY || argv.includes('--yes') || argv.includes('-y') ? [] : ['--yes'];
+	if (!io.isTTY && !argv.includes('--on-conflict')) headlessExtras.push('--on-conflict', 'defer');
 	return runCommand([plan, '--workspace', workspace, ...headlessExtras, ...argv], io);
 };

@@ -3,11 +3,14 @@
 // files), prints progress over a few seconds, and marks each JavaScript or Markdown file it
 // owns with a one-line note. It only writes the paths it is given (and --note / --also).
 //
-// Usage: node scripts/work.mjs PATH... [--seconds N] [--task ID] [--note FILE] [--also FILE] [--fail]
+// Usage: node scripts/work.mjs PATH... [--seconds N] [--task ID] [--note FILE] [--also FILE] [--needs FILE] [--fail]
 //   --seconds N  spread the work over about N seconds (default 4)
 //   --task ID    name used in the notes (default: $FANOUT_TASK_ID, else the first path)
 //   --note FILE  read-only analysis: write findings to FILE instead of editing PATH
 //   --also FILE  also write FILE (to show what fanout does when a task leaves its files)
+//   --needs FILE halfway through, ask fanout for FILE with a FANOUT-NEEDS line and stop, as a
+//                well-behaved agent does; once fanout gives it FILE (it shows up in FANOUT_OWNS),
+//                edit FILE too instead of asking
 //   --fail       exit 1 at the end, as an agent that gave up would
 
 import {existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
@@ -16,10 +19,10 @@ import {parseArgs} from 'node:util';
 
 const {values, positionals} = parseArgs({
 	allowPositionals: true,
-	options: {seconds: {type: 'string', default: '4'}, task: {type: 'string'}, note: {type: 'string'}, also: {type: 'string'}, fail: {type: 'boolean'}},
+	options: {seconds: {type: 'string', default: '4'}, task: {type: 'string'}, note: {type: 'string'}, also: {type: 'string'}, needs: {type: 'string'}, fail: {type: 'boolean'}},
 });
 if (positionals.length === 0) {
-	console.error('usage: node scripts/work.mjs PATH... [--seconds N] [--task ID] [--note FILE] [--also FILE] [--fail]');
+	console.error('usage: node scripts/work.mjs PATH... [--seconds N] [--task ID] [--note FILE] [--also FILE] [--needs FILE] [--fail]');
 	process.exit(2);
 }
 const task = values.task ?? process.env.FANOUT_TASK_ID ?? positionals[0];
@@ -46,7 +49,9 @@ function mark(file) {
 	}
 }
 
-const files = positionals.flatMap(filesOf).filter(f => /\.(m?js|md)$/.test(f));
+const owns = (process.env.FANOUT_OWNS ?? '').split('\n');
+const granted = values.needs !== undefined && owns.includes(values.needs);
+const files = [...positionals, ...(granted ? [values.needs] : [])].flatMap(filesOf).filter(f => /\.(m?js|md)$/.test(f));
 const steps = files.length * 2 + 2;
 const pause = () => sleep((seconds * 1000) / steps);
 
@@ -54,6 +59,13 @@ console.log(`${task}: looking at ${positionals.join(', ')} (${files.length} file
 await pause();
 const findings = [];
 for (const [i, file] of files.entries()) {
+	if (values.needs && !granted && i === Math.floor(files.length / 2)) {
+		console.log(`${task}: the new logger has to be exported from ${values.needs}, which is not mine`);
+		console.log(`FANOUT-NEEDS: ${values.needs} -- ${task}'s logger must be exported from the barrel`);
+		// A well-behaved worker stops here and waits to be re-planned.
+		await sleep(60_000);
+		process.exit(0);
+	}
 	const lines = readFileSync(file, 'utf8').split('\n');
 	const exported = lines.filter(l => l.startsWith('export ')).length;
 	console.log(`${task}: reading ${file} (${lines.length} lines, ${exported} exports)`);
