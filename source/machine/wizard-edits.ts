@@ -2,7 +2,7 @@
 // phase's mode, set globs, prompts, commands and agents. Pure: each edit returns a new plan or a
 // refusal saying why, and never leaves a dangling dependsOn behind.
 
-import {compileGlobs} from '../plan/ownership.js';
+import {createGlobIndex} from '../plan/match.js';
 import type {AgentSpec, Phase, Plan, Task} from '../plan/types.js';
 
 /** The outcome of an edit: the new plan, or why the edit was refused (the plan is unchanged). */
@@ -71,10 +71,35 @@ export function parseGlobList(text: string): string[] {
 /** How many of the workspace's files a list of globs matches. */
 export function countMatches(globs: readonly string[], files: readonly string[]): number {
 	if (globs.length === 0) return 0;
-	const matches = compileGlobs(globs);
+	const index = createGlobIndex(globs);
 	let n = 0;
-	for (const file of files) if (matches(file)) n++;
+	for (const file of files) if (index.matching(file).length > 0) n++;
 	return n;
+}
+
+/** Files matched by each task's owns and reads, counted in one pass over the files. */
+export function matchCounts(plan: Plan, files: readonly string[]): Map<string, {readonly owns: number; readonly reads: number}> {
+	const globs: string[] = [];
+	const slots: number[] = [];
+	const tasks = plan.phases.flatMap(phase => phase.tasks);
+	tasks.forEach((task, t) => {
+		for (const glob of task.owns) (globs.push(glob), slots.push(t * 2));
+		for (const glob of task.reads) (globs.push(glob), slots.push(t * 2 + 1));
+	});
+	const counts = new Array<number>(tasks.length * 2).fill(0);
+	if (globs.length > 0) {
+		const index = createGlobIndex(globs);
+		const hit = new Set<number>();
+		for (const file of files) {
+			const matching = index.matching(file);
+			if (matching.length === 0) continue;
+			hit.clear();
+			// A file matched by two globs of one list counts once.
+			for (const g of matching) hit.add(slots[g]!);
+			for (const slot of hit) counts[slot]!++;
+		}
+	}
+	return new Map(tasks.map((task, t) => [task.id, {owns: counts[t * 2]!, reads: counts[t * 2 + 1]!}]));
 }
 
 /** The agents a task can be given, in the order `a` cycles through them (undefined: the plan's). */

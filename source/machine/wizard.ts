@@ -14,10 +14,12 @@ import {applyEdit, followRow, parseGlobList, planRows, type PlanEdit} from './wi
 
 /** Agents that can plan headless (the same list as `fanout plan --planner`). */
 export type WizardPlanner = 'claude' | 'codex' | 'gemini';
+/** The planner agents, in the order tab cycles through them. */
 export const wizardPlanners: readonly WizardPlanner[] = ['claude', 'codex', 'gemini'];
 
 /** What the pattern step offers: the four patterns, then "let an agent plan it". */
 export type PatternChoice = ProposalPattern | 'agent';
+/** The pattern step's rows, in order. */
 export const patternChoices: readonly PatternChoice[] = [...proposalPatterns.map(p => p.pattern), 'agent'];
 
 /** A field of the review step that is edited as text. */
@@ -52,6 +54,7 @@ export type SaveResult = {readonly ok: true; readonly file: string} | {readonly 
 /** How the wizard ended: a saved plan (and whether to run it now), or nothing. */
 export type WizardOutput = {readonly outcome: 'saved'; readonly file: string; readonly runNow: boolean} | {readonly outcome: 'cancelled'};
 
+/** Everything the wizard knows: what was typed at each step, the plan under review, saving. */
 export type WizardContext = {
 	readonly files: readonly string[];
 	readonly defaultRoot: string;
@@ -69,6 +72,8 @@ export type WizardContext = {
 	readonly origin: 'pattern' | 'agent';
 	readonly notes: readonly string[];
 	readonly report: ValidationReport;
+	/** The agent planner's plan, between its answer and the review. */
+	readonly answered?: Plan;
 	/** Errors of the agent planner's answer (or why it gave none). */
 	readonly plannerErrors: readonly string[];
 	/** Errors sent with the next planner request. */
@@ -89,6 +94,7 @@ export type WizardContext = {
 	readonly workspaceFor?: (path: string) => string;
 };
 
+/** What the steps send: typing, picking, editing, saving; `wizard.back` is Esc, `wizard.cancel` Ctrl-C. */
 export type WizardEvent =
 	| {readonly type: 'goal.change'; readonly text: string}
 	| {readonly type: 'goal.submit'}
@@ -233,11 +239,10 @@ export const wizardMachine = setup({
 	guards: {
 		goalGiven: ({context}) => context.goal.trim() !== '',
 		choseAgent: ({context}) => patternChoices[context.patternIndex] === 'agent',
-		choseFeature: ({context}) => patternChoices[context.patternIndex] === 'feature',
 		fromAgent: ({context}) => context.origin === 'agent',
 		scopeUnchanged: ({context}) => context.plan !== undefined && context.origin === 'pattern' && context.proposedFrom === scopeKey(context),
 		planHasErrors: ({context}) => !context.report.valid,
-		featureDraftEmpty: ({context}) => context.featureDraft.trim() === '',
+		featureLineUnfinished: ({context}) => patternChoices[context.patternIndex] === 'feature' && context.featureDraft.trim() !== '',
 		selectedIsTask: ({context}) => context.plan !== undefined && planRows(context.plan)[context.selected]?.kind === 'task',
 	},
 	actions: {
@@ -335,7 +340,7 @@ export const wizardMachine = setup({
 				'feature.removeLast': {actions: assign({features: ({context}) => context.features.slice(0, -1)})},
 				'scope.confirm': [
 					// An unfinished feature line would be lost: add it first.
-					{guard: ({context}) => patternChoices[context.patternIndex] === 'feature' && context.featureDraft.trim() !== '', actions: assign({notice: 'press enter on the feature line to add it (or clear it) first'})},
+					{guard: 'featureLineUnfinished', actions: assign({notice: 'press enter on the feature line to add it (or clear it) first'})},
 					{guard: 'scopeUnchanged', target: 'review'},
 					{target: 'review', actions: 'propose'},
 				],
@@ -347,34 +352,33 @@ export const wizardMachine = setup({
 			invoke: {
 				src: 'planner',
 				input: ({context}) => ({goal: context.goal, agent: context.planner, errors: context.plannerRetryErrors}),
-				onDone: [
-					{
-						guard: ({context, event}) => parsePlannerAnswer(event.output, context.files, `${context.planner}'s answer`).plan !== undefined,
-						target: 'review',
-						actions: assign(({context, event}) => {
-							const answer = parsePlannerAnswer(event.output, context.files, `${context.planner}'s answer`);
-							const plan: Plan = {...answer.plan!, goal: answer.plan!.goal ?? context.goal.trim()};
-							return {
-								plan,
-								notes: [`Planned by ${context.planner} (pattern ${plan.pattern}).`],
-								plannerErrors: answer.errors,
-								report: checkDraft(plan, context.files),
-								proposedFrom: undefined,
-								selected: 0,
-							};
-						}),
-					},
-					{
-						target: 'plannerFailed',
-						actions: assign(({context, event}) => ({plannerErrors: parsePlannerAnswer(event.output, context.files, `${context.planner}'s answer`).errors})),
-					},
-				],
+				// Parsed and validated once here; the transient state below picks the next step.
+				onDone: {
+					target: 'readingAnswer',
+					actions: assign(({context, event}) => {
+						const answer = parsePlannerAnswer(event.output, context.files, `${context.planner}'s answer`);
+						if (!answer.plan) return {plannerErrors: answer.errors, answered: undefined};
+						const plan: Plan = {...answer.plan, goal: answer.plan.goal ?? context.goal.trim()};
+						return {
+							answered: plan,
+							notes: [`Planned by ${context.planner} (pattern ${plan.pattern}).`],
+							plannerErrors: answer.errors,
+							report: checkDraft(plan, context.files),
+						};
+					}),
+				},
 				onError: {
 					target: 'plannerFailed',
 					actions: assign(({context, event}) => ({plannerErrors: [`${context.planner} could not plan: ${event.error instanceof Error ? event.error.message : String(event.error)}`]})),
 				},
 			},
 			on: {'wizard.back': 'pattern'},
+		},
+		readingAnswer: {
+			always: [
+				{guard: ({context}) => context.answered !== undefined, target: 'review', actions: assign(({context}) => ({plan: context.answered, answered: undefined, proposedFrom: undefined, selected: 0}))},
+				{target: 'plannerFailed'},
+			],
 		},
 		plannerFailed: {
 			on: {

@@ -1,0 +1,215 @@
+// `fanout plan` in a terminal: the planning wizard. Scans the workspace, runs the wizard's machine
+// with the real effects (the agent planner, writing plans/<name>.yaml), renders it with Ink, and
+// after saving runs the plan at once when the user asks to.
+
+import {spawn} from 'node:child_process';
+import {mkdirSync, statSync, writeFileSync} from 'node:fs';
+import {dirname, relative, resolve} from 'node:path';
+import {render, type RenderOptions} from 'ink';
+import {createActor, fromPromise, toPromise} from 'xstate';
+import {wizardMachine, type PlannerRequest, type SaveRequest, type SaveResult, type WizardOutput} from '../machine/wizard.js';
+import {planJsonSchema} from '../plan/json-schema.js';
+import {plannerPrompt} from '../plan/planner-prompt.js';
+import type {Plan} from '../plan/types.js';
+import {listWorkspaceFiles, summarizeTree} from '../plan/workspace-tree.js';
+import {planToYaml} from '../plan/yaml.js';
+import {WizardScreen, type WizardActor} from '../ui/wizard/wizard-screen.js';
+import type {Command, CommandIO} from './io.js';
+import {createPlanCommand, plannerArgv, type PlannerAgent, type PlannerContext, type WizardOptions} from './plan.js';
+
+/** Runs a saved plan (`fanout run <file>`), resolving with its exit code. */
+export type RunPlan = (file: string, io: CommandIO) => Promise<number>;
+
+/**
+ * Runs an agent planner and resolves with its stdout, like plan.ts's RunPlanner, plus a signal
+ * that fires when the user leaves the planning step: the agent must stop then, or it would
+ * keep fanout alive after the wizard ends. (Any RunPlanner fits: it may ignore the signal.)
+ */
+export type WizardRunPlanner = (prompt: string, agent: PlannerAgent, context: PlannerContext, signal: AbortSignal) => Promise<string>;
+
+/** The wizard's outside world, replaceable in tests. */
+export type WizardDeps = {
+	/** The agent planner (default: the real agent CLI, as `fanout plan --planner`). */
+	readonly runPlanner?: WizardRunPlanner;
+	/** Runs the plan when the user says "run it now" (default: `fanout run <file>`). */
+	readonly runPlan?: RunPlan;
+	/** Ink's render options for tests (stdin/stdout of a fake terminal). */
+	readonly renderOptions?: RenderOptions;
+};
+
+/**
+ * The agent planner as a child process (the same command lines as `fanout plan --planner`),
+ * killed when the signal fires or after 10 minutes. Rejects with a one-line reason.
+ */
+export function spawnAbortablePlanner(prompt: string, agent: PlannerAgent, context: PlannerContext, signal: AbortSignal, timeoutMs = 600_000): Promise<string> {
+	const [command, ...args] = plannerArgv(prompt, agent, context);
+	return new Promise((resolvePromise, reject) => {
+		const child = spawn(command!, args, {cwd: context.cwd, stdio: ['ignore', 'pipe', 'pipe']});
+		const stdout: Buffer[] = [];
+		let stderr = '';
+		let stopped: string | undefined;
+		const stop = (why: string) => {
+			stopped = why;
+			child.kill('SIGTERM');
+			// An agent that ignores SIGTERM still goes.
+			setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+		};
+		const onAbort = () => stop('cancelled');
+		signal.addEventListener('abort', onAbort, {once: true});
+		const timer = setTimeout(() => stop(`no answer within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+		const finish = () => {
+			clearTimeout(timer);
+			signal.removeEventListener('abort', onAbort);
+		};
+		child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+		child.stderr.on('data', (chunk: Buffer) => {
+			stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+		});
+		child.on('error', error => {
+			finish();
+			const code = (error as NodeJS.ErrnoException).code;
+			reject(new Error(code === 'ENOENT' ? `${command} is not installed (not found on PATH)` : error.message));
+		});
+		child.on('close', code => {
+			finish();
+			const text = Buffer.concat(stdout).toString('utf8');
+			if (stopped !== undefined) reject(new Error(stopped));
+			else if (text.trim() === '') {
+				const last = stderr.trim().split('\n').pop() ?? '';
+				reject(new Error(`${command} exited with code ${code ?? 'none'} without an answer${last === '' ? '' : `: ${last}`}`));
+			} else resolvePromise(text);
+		});
+	});
+}
+
+/** The plan's `workspace:` as seen from the folder the plan file is written to. */
+function workspaceField(outFile: string, workspace: string): string {
+	const rel = relative(dirname(outFile), workspace).replaceAll('\\', '/');
+	return rel === '' ? '.' : rel;
+}
+
+/**
+ * The schema line's target, as `fanout plan` writes it: a `fanout.schema.json` kept in the
+ * current folder or the workspace (relative to the plan), else the schema's own $id.
+ */
+function schemaReference(outFile: string, folders: readonly string[]): string | undefined {
+	for (const folder of folders) {
+		const candidate = resolve(folder, 'fanout.schema.json');
+		try {
+			if (statSync(candidate).isFile()) {
+				const rel = relative(dirname(outFile), candidate).replaceAll('\\', '/');
+				return rel.startsWith('.') ? rel : `./${rel}`;
+			}
+		} catch {
+			// Not there: try the next folder.
+		}
+	}
+	const id = planJsonSchema()['$id'];
+	return typeof id === 'string' ? id : undefined;
+}
+
+/** Writes a plan as YAML (schema line on top); refuses to overwrite unless asked. Never throws. */
+export function savePlanFile(plan: Plan, path: string, overwrite: boolean, io: Pick<CommandIO, 'cwd'>, workspace: string): SaveResult {
+	const file = resolve(io.cwd, path);
+	const shown = relative(io.cwd, file);
+	let exists = false;
+	try {
+		const stat = statSync(file);
+		if (stat.isDirectory()) return {ok: false, error: `${shown} is a folder: give a file name such as ${shown}/plan.yaml`};
+		exists = true;
+	} catch {
+		// Not there yet: the usual case.
+	}
+	if (exists && !overwrite) return {ok: false, exists: true};
+	if (!/\.(ya?ml|json)$/i.test(file)) return {ok: false, error: `${shown} should end in .yaml (fanout reads .yaml, .yml and .json plans)`};
+	const schema = schemaReference(file, [io.cwd, workspace]);
+	const yaml = planToYaml(plan, schema === undefined ? {} : {schema});
+	try {
+		mkdirSync(dirname(file), {recursive: true});
+		writeFileSync(file, yaml);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		return {ok: false, error: `cannot write ${shown}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is a file' : (code ?? 'unknown error')}`};
+	}
+	return {ok: true, file: shown.startsWith('..') ? file : shown};
+}
+
+/** Builds the wizard's actor over a workspace's files, with the real save and the given planner. */
+export function createWizardActor(options: WizardOptions, io: CommandIO, files: readonly string[], runPlanner: WizardRunPlanner): WizardActor {
+	const schema = planJsonSchema();
+	const machine = wizardMachine.provide({
+		actors: {
+			planner: fromPromise<string, PlannerRequest>(async ({input, signal}) => {
+				const tree = summarizeTree(files);
+				const prompt = plannerPrompt({goal: input.goal, tree, schema, ...(input.errors.length > 0 ? {errors: input.errors} : {})});
+				return runPlanner(prompt, input.agent, {cwd: options.workspace, schema}, signal);
+			}),
+			save: fromPromise<SaveResult, SaveRequest>(async ({input}) => savePlanFile(input.plan, input.path, input.overwrite, io, options.workspace)),
+		},
+	});
+	const planner = options.agent === 'claude' || options.agent === 'codex' || options.agent === 'gemini' ? options.agent : undefined;
+	return createActor(machine, {
+		input: {
+			files,
+			...(options.goal === undefined ? {} : {goal: options.goal}),
+			...(options.agent === undefined ? {} : {agent: options.agent}),
+			...(planner === undefined ? {} : {planner}),
+			...(options.out === undefined ? {} : {out: options.out}),
+			workspaceFor: path => workspaceField(resolve(io.cwd, path), options.workspace),
+		},
+	});
+}
+
+/**
+ * Runs the wizard to its end and returns how it ended: `{outcome: 'saved', file, runNow}` (file
+ * relative to io.cwd) or `{outcome: 'cancelled'}`. Renders with Ink on the process's terminal
+ * unless deps.renderOptions gives another.
+ */
+export async function runWizard(options: WizardOptions, io: CommandIO, deps: WizardDeps = {}): Promise<WizardOutput> {
+	const runPlanner = deps.runPlanner ?? spawnAbortablePlanner;
+	const {files} = await listWorkspaceFiles(options.workspace);
+	const actor = createWizardActor(options, io, files, runPlanner);
+	actor.start();
+	const instance = render(<WizardScreen actor={actor} workspace={relative(io.cwd, options.workspace) || '.'} color={io.color} />, {
+		exitOnCtrlC: false,
+		patchConsole: false,
+		...deps.renderOptions,
+	});
+	try {
+		return await toPromise(actor);
+	} finally {
+		actor.stop();
+		instance.unmount();
+		instance.cleanup();
+	}
+}
+
+/**
+ * Builds the `openWizard` hook of createPlanCommand. Exit codes: 0 when a plan was saved (or the
+ * code of `fanout run` when the user chose to run it now), 1 when the wizard was left unsaved.
+ */
+export function createOpenWizard(deps: WizardDeps = {}): (options: WizardOptions, io: CommandIO) => Promise<number> {
+	const runPlan: RunPlan = deps.runPlan ?? (async (file, io) => (await import('./run.js')).runCommand([file], io));
+	return async (options, io) => {
+		if (!deps.renderOptions?.stdin && !process.stdin.isTTY) {
+			io.stderr('fanout plan: the wizard reads keys from a terminal, and stdin is not one. Use --pattern or --planner (see fanout plan --help).\n');
+			return 2;
+		}
+		const output = await runWizard(options, io, deps);
+		if (output.outcome === 'cancelled') {
+			io.stderr('fanout plan: left without saving a plan.\n');
+			return 1;
+		}
+		if (!output.runNow) {
+			io.stdout(`Saved ${output.file}. Run it with \`fanout run ${output.file}\`.\n`);
+			return 0;
+		}
+		return runPlan(output.file, io);
+	};
+}
+
+/** The wizard as createPlanCommand's hook, with the real agents and `fanout run`. */
+export const openWizard = createOpenWizard();
+
+/** `fanout plan` with the wizard wired in: what cli.tsx's `plan` entry should load. */
+export const planCommandWithWizard: Command = createPlanCommand({openWizard});
