@@ -83,8 +83,14 @@ export function matchCounts(plan: Plan, files: readonly string[]): Map<string, {
 	const slots: number[] = [];
 	const tasks = plan.phases.flatMap(phase => phase.tasks);
 	tasks.forEach((task, t) => {
-		for (const glob of task.owns) (globs.push(glob), slots.push(t * 2));
-		for (const glob of task.reads) (globs.push(glob), slots.push(t * 2 + 1));
+		for (const glob of task.owns) {
+			globs.push(glob);
+			slots.push(t * 2);
+		}
+		for (const glob of task.reads) {
+			globs.push(glob);
+			slots.push(t * 2 + 1);
+		}
 	});
 	const counts = new Array<number>(tasks.length * 2).fill(0);
 	if (globs.length > 0) {
