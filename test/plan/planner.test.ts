@@ -102,7 +102,7 @@ describe('parsePlannerAnswer', () => {
 	});
 
 	it("reports the agent's own error, as the real not-logged-in claude prints it", () => {
-		const text = readFileSync(new URL('../../../shared/fixtures/claude-code-2.1.332-not-logged-in.jsonl', import.meta.url), 'utf8');
+		const text = readFileSync(new URL('../fixtures/agents/recorded/claude-code-2.1.332-not-logged-in.jsonl', import.meta.url), 'utf8');
 		const answer = parsePlannerAnswer(text, files);
 		assert.equal(answer.ok, false);
 		assert.deepEqual(answer.errors, ['the agent reported an error: Not logged in · Please run /login']);
