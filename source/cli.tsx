@@ -2,7 +2,7 @@
 // argv -> one command. The only file that reads process.argv or sets the exit code.
 // Commands are imported lazily so `fanout --version` and `fanout guard` start fast.
 
-import {readFileSync} from 'node:fs';
+import {packageVersion} from './package-root.js';
 import type {Command, CommandIO} from './commands/io.js';
 
 type Loader = () => Promise<Command>;
@@ -18,11 +18,6 @@ const commands: Record<string, {readonly load: Loader; readonly summary: string}
 	plan: {load: async () => (await import('./commands/wizard.js')).planCommandWithWizard, summary: 'propose a plan from a goal and a pattern'},
 	guard: {load: async () => (await import('./commands/guard.js')).guardCommand, summary: "(internal) Claude Code hook that enforces a task's ownership"},
 };
-
-function version(): string {
-	const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
-	return pkg.version;
-}
 
 function usage(): string {
 	const width = Math.max(...Object.keys(commands).map(name => name.length));
@@ -61,7 +56,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	};
 	const [name, ...rest] = argv;
 	if (name === '--version' || name === '-v') {
-		io.stdout(`${version()}\n`);
+		io.stdout(`${packageVersion()}\n`);
 		return 0;
 	}
 	if (name === '--help' || name === '-h' || name === 'help') {

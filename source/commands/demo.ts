@@ -4,12 +4,10 @@
 import {cpSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {packageRoot} from '../package-root.js';
 import type {Command} from './io.js';
 import {runCommand} from './run.js';
 
-/** The package's own folder (two levels above this module, in source/ and in dist/ alike). */
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `fanout demo [run flags]` */
 export const demoCommand: Command = async (argv, io) => {
@@ -18,9 +16,9 @@ export const demoCommand: Command = async (argv, io) => {
 		return 0;
 	}
 	const workspace = mkdtempSync(join(tmpdir(), 'fanout-demo-'));
-	cpSync(join(packageRoot, 'samples', 'app'), workspace, {recursive: true});
+	cpSync(join(packageRoot(), 'samples', 'app'), workspace, {recursive: true});
 	io.stderr(`fanout demo: a copy of the sample repository is in ${workspace}\n`);
-	const plan = join(packageRoot, 'plans', 'demo.yaml');
+	const plan = join(packageRoot(), 'plans', 'demo.yaml');
 	// Without a terminal there is nobody to press `a`: approve every phase.
 	// and the demo's conflict is settled the way the demo suggests: defer.
 	const headlessExtras = io.isTTY || argv.includes('--yes') || argv.includes('-y') ? [] : ['--yes'];

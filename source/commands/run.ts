@@ -120,6 +120,9 @@ function parseFlags(argv: readonly string[], io: CommandIO, usage: string): Pars
 
 /** How to start `fanout guard` from an agent's hook: this very CLI, by absolute path. */
 function guardCommand(): string[] {
+	// The CLI that is running now (the bundle, or the compiled tree), else the sources through tsx.
+	const running = process.argv[1];
+	if (running && running.endsWith('.js') && existsSync(running)) return [process.execPath, running, 'guard'];
 	const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
 	return existsSync(cli) ? [process.execPath, cli, 'guard'] : [process.execPath, '--import', 'tsx', fileURLToPath(new URL('../cli.tsx', import.meta.url)), 'guard'];
 }

@@ -6,7 +6,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
-export const cli = join(root, 'dist', 'cli.js');
+export const cli = join(root, 'dist', 'bin', 'cli.js');
 
 const TICKS = 100; // USER_HZ on Linux
 

@@ -8,7 +8,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
-export const cli = join(root, 'dist', 'cli.js');
+export const cli = join(root, 'dist', 'bin', 'cli.js');
 export const worker = join(root, 'test', 'fixtures', 'e2e', 'worker.mjs');
 
 /** `node worker.mjs ARGS` as a plan's `run:` line. */
