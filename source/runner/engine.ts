@@ -19,6 +19,7 @@ import type {
 	WatcherRequest,
 } from '../machine/types.js';
 import {compileGlobs, ownershipIndex} from '../plan/ownership.js';
+import type {OwnershipIndex} from '../plan/ownership.js';
 import type {Plan, ValidationReport} from '../plan/types.js';
 import {agentInvocation, createAgentParser} from './agents/index.js';
 import type {AgentParser} from './agents/index.js';
@@ -260,7 +261,26 @@ export function createEngine(options: EngineOptions): Engine {
 		});
 		// One watch serves the whole run (set up before anything starts, so no write slips through
 		// while it gets ready); a phase's watcher actor only listens to it.
-		const listener = (changes: FileChange[]) => sendBack({type: 'fs.changed', changes});
+		// A task rewriting its own file a thousand times a second must not flood the machine:
+		// once a path owned by a running task has been reported, its repeats carry no news.
+		const reported = new Set<string>();
+		let indexFor: {plan: Plan; index: OwnershipIndex} | undefined;
+		const listener = (changes: FileChange[]) => {
+			const snapshot = ref.actor?.getSnapshot();
+			if (!snapshot) return;
+			const {plan, tasks, phaseIndex} = snapshot.context;
+			if (indexFor?.plan !== plan) indexFor = {plan, index: ownershipIndex(plan)};
+			const index = indexFor.index;
+			const news = changes.filter(change => {
+				const owner = index.ownersOf(change.path, phaseIndex).find(id => tasks[id]?.status === 'running');
+				if (owner === undefined) return true;
+				const key = `${owner}\0${change.path}`;
+				if (reported.has(key)) return false;
+				reported.add(key);
+				return true;
+			});
+			if (news.length > 0) sendBack({type: 'fs.changed', changes: news});
+		};
 		listeners.add(listener);
 		return () => {
 			listeners.delete(listener);

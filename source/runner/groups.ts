@@ -51,33 +51,54 @@ const HAS_PROC = (() => {
 	}
 })();
 
+/** How long one scan of /proc answers for every group: polls of many groups share it. */
+const SCAN_TTL_MS = 15;
+let lastScan: {readonly at: number; readonly byGroup: ReadonlyMap<number, number[]>} | undefined;
+
+/** Every live (non-zombie) process by process group, from one pass over /proc. */
+function scanGroups(): ReadonlyMap<number, number[]> {
+	const now = Date.now();
+	if (lastScan && now - lastScan.at < SCAN_TTL_MS) return lastScan.byGroup;
+	const byGroup = new Map<number, number[]>();
+	let entries: string[] = [];
+	try {
+		entries = readdirSync('/proc');
+	} catch {
+		// No /proc: nothing to list.
+	}
+	for (const entry of entries) {
+		const code = entry.charCodeAt(0);
+		if (code < 48 || code > 57) continue;
+		const fields = statFields(Number(entry));
+		if (!fields || fields[0] === 'Z' || fields[0] === 'X') continue;
+		const group = Number(fields[2]);
+		const members = byGroup.get(group);
+		if (members) members.push(Number(entry));
+		else byGroup.set(group, [Number(entry)]);
+	}
+	lastScan = {at: now, byGroup};
+	return byGroup;
+}
+
+/** The fields of /proc/PID/stat after the command name (state first), or undefined when gone. */
+function statFields(pid: number): string[] | undefined {
+	let stat: string;
+	try {
+		stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+	} catch {
+		return undefined; // exited meanwhile
+	}
+	// The command name may hold spaces and parentheses: fields start after the last ')'.
+	return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /**
  * Pids of the group's members that are not zombies (Linux /proc). Zombies count as gone: an
  * orphan's zombie lingers when PID 1 does not reap (as in many containers), and it can neither
  * run nor hold a pipe.
  */
 export function groupMembers(pgid: number): number[] {
-	const members: number[] = [];
-	let entries: string[];
-	try {
-		entries = readdirSync('/proc');
-	} catch {
-		return members;
-	}
-	for (const entry of entries) {
-		const code = entry.charCodeAt(0);
-		if (code < 48 || code > 57) continue;
-		let stat: string;
-		try {
-			stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
-		} catch {
-			continue; // exited meanwhile
-		}
-		// The command name may hold spaces and parentheses: fields start after the last ')'.
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		if (fields[2] === String(pgid) && fields[0] !== 'Z' && fields[0] !== 'X') members.push(Number(entry));
-	}
-	return members;
+	return [...(scanGroups().get(pgid) ?? [])];
 }
 
 /**
@@ -105,7 +126,11 @@ export function isGroupAlive(pgid: number): boolean {
 		// EPERM: it exists but is not ours to signal, which still means alive.
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
-	return HAS_PROC ? groupMembers(pgid).length > 0 : true;
+	if (!HAS_PROC) return true;
+	// Cheap first: a live leader answers for the group without scanning every process.
+	const leader = statFields(pgid);
+	if (leader && leader[0] !== 'Z' && leader[0] !== 'X' && Number(leader[2]) === pgid) return true;
+	return (scanGroups().get(pgid)?.length ?? 0) > 0;
 }
 
 /** Sends a signal to the whole group; false when it was already gone. */
