@@ -11,18 +11,20 @@ import {cli, median, ms, root} from './common.js';
 
 const culprit = join(root, 'test', 'fixtures', 'bench', 'culprit.mjs');
 
-function plan(kind: 'write' | 'marker', dir: string): string {
+function plan(kind: 'write' | 'marker', recordDir: string): string {
 	const busy = Array.from({length: 8}, (_, i) => `      - id: busy${i + 1}\n        owns: [busy/${i + 1}/**]\n        run: node ${culprit} busy busy/${i + 1}/data.txt\n`).join('');
-	return `name: detect\nphases:\n  - name: all\n    tasks:\n${busy}      - id: culprit\n        owns: [mine/**]\n        run: node ${culprit} ${kind} ${dir}\n`;
+	return `name: detect\nphases:\n  - name: all\n    tasks:\n${busy}      - id: culprit\n        owns: [mine/**]\n        run: node ${culprit} ${kind} ${recordDir}\n`;
 }
 
 async function trial(kind: 'write' | 'marker'): Promise<number> {
 	const dir = mkdtempSync(join(tmpdir(), 'fanout-bench-detect-'));
+	// The culprit's record of when it wrote lives outside the workspace: it is not a change there.
+	const records = mkdtempSync(join(tmpdir(), 'fanout-bench-detect-record-'));
 	try {
-		writeFileSync(join(dir, 'plan.yaml'), plan(kind, dir));
+		writeFileSync(join(dir, 'plan.yaml'), plan(kind, records));
 		const child = spawn(process.execPath, [cli, 'run', 'plan.yaml', '--headless', '--yes', '--on-conflict', 'abort', '--grace', '1'], {cwd: dir, stdio: 'ignore', env: {...process.env, NO_COLOR: '1'}});
 		const done = new Promise(resolve => child.on('close', resolve));
-		const record = join(dir, 'culprit.json');
+		const record = join(records, 'culprit.json');
 		const deadline = Date.now() + 30_000;
 		while (!existsSync(record)) {
 			if (Date.now() > deadline) throw new Error('the culprit never wrote');
@@ -45,6 +47,7 @@ async function trial(kind: 'write' | 'marker'): Promise<number> {
 		return latency;
 	} finally {
 		rmSync(dir, {recursive: true, force: true, maxRetries: 5});
+		rmSync(records, {recursive: true, force: true});
 	}
 }
 
