@@ -1,10 +1,14 @@
-// The interactive mode: renders the App over the engine's actor and tails, and gives the
-// terminal back as it found it on every way out (q, Ctrl-C, signals, exceptions).
+// The interactive mode: renders the App over the engine's actor and tails, lends the terminal
+// to the user's editor for the conflict prompt's `e`, and gives the terminal back as it found it
+// on every way out (q, Ctrl-C, signals, exceptions).
 
-import {render} from 'ink';
+import {useEffect} from 'react';
+import {render, useStdout} from 'ink';
 import {App} from './app.js';
 import {exitCodeOf} from './machine/selectors.js';
+import type {Conflict} from './machine/types.js';
 import type {Plan} from './plan/types.js';
+import type {EditResult} from './runner/edit-plan.js';
 import type {Engine} from './runner/engine.js';
 import {describePhase} from './runner/phase-info.js';
 
@@ -12,9 +16,43 @@ export type InteractiveOptions = {
 	readonly color: boolean;
 	readonly planFile: string;
 	readonly writeBack: (plan: Plan) => void;
+	/**
+	 * Opens the revised plan in the user's editor and reads it back (conflict `e`). Runs the
+	 * editor synchronously on this terminal: see source/runner/edit-plan.ts `editPlan`.
+	 */
+	readonly editPlan?: (plan: Plan, conflict: Conflict) => EditResult;
 };
 
 const SHOW_CURSOR = '\u001B[?25h';
+const HIDE_CURSOR = '\u001B[?25l';
+// The visible screen only: the scrollback above (e.g. where the demo put its copy) stays.
+const CLEAR_SCREEN = '\u001B[2J\u001B[H';
+
+/** Hands Ink's own stdout writer out: writing through it makes Ink draw its whole frame again. */
+function InkWriter({onWriter}: {readonly onWriter: (write: (data: string) => void) => void}) {
+	const {write} = useStdout();
+	useEffect(() => onWriter(write), [write, onWriter]);
+	return null;
+}
+
+/**
+ * Lends the terminal to `work` (an editor) and takes it back: keys stop going to Ink (raw mode
+ * off; nothing reads stdin while the editor runs synchronously, and nothing is drawn), the
+ * screen is cleared before and after, and Ink redraws its last frame in full.
+ */
+function lendTerminal<T>(work: () => T, redraw: () => void): T {
+	const {stdin, stdout} = process;
+	const wasRaw = stdin.isTTY && stdin.isRaw;
+	if (wasRaw) stdin.setRawMode(false);
+	stdout.write(CLEAR_SCREEN + SHOW_CURSOR);
+	try {
+		return work();
+	} finally {
+		if (wasRaw) stdin.setRawMode(true);
+		stdout.write(CLEAR_SCREEN + HIDE_CURSOR);
+		redraw();
+	}
+}
 
 /** Runs the engine under the TUI; resolves with the exit code once the user leaves. */
 export async function runInteractive(engine: Engine, options: InteractiveOptions): Promise<number> {
@@ -25,18 +63,48 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 	// Whatever happens, the cursor comes back.
 	const restoreCursor = () => process.stdout.write(SHOW_CURSOR);
 	process.once('exit', restoreCursor);
+	let inkWrite: ((data: string) => void) | undefined;
+	const onWriter = (write: (data: string) => void) => {
+		inkWrite = write;
+	};
+	const {editPlan} = options;
+	// Started on the next turn, once the keypress that asked for it is handled; the editor then
+	// blocks this process, so no frame is drawn and no key is read until it exits.
+	const onEditPlan = editPlan
+		? (plan: Plan, conflict: Conflict) =>
+				new Promise<Plan | undefined>((resolve, reject) => {
+					setImmediate(() => {
+						try {
+							const result = lendTerminal(
+								() => editPlan(plan, conflict),
+								() => inkWrite?.(''),
+							);
+							if (result.ok) resolve(result.plan);
+							else if (result.gaveUp) resolve(undefined);
+							else reject(new Error(result.reason));
+						} catch (error) {
+							// The prompt must come back whatever happened: it waits on this promise.
+							reject(error instanceof Error ? error : new Error(String(error)));
+						}
+					});
+				})
+		: undefined;
 	const instance = render(
-		<App
-			actor={engine.actor}
-			store={engine.store}
-			color={options.color}
-			onExit={code => leave(code)}
-			onWriteBack={options.writeBack}
-			phaseInfo={phaseIndex => {
-				const {context} = engine.actor.getSnapshot();
-				return describePhase(context.plan, phaseIndex, context.workspace);
-			}}
-		/>,
+		<>
+			<App
+				actor={engine.actor}
+				store={engine.store}
+				color={options.color}
+				onExit={code => leave(code)}
+				onWriteBack={options.writeBack}
+				phaseInfo={phaseIndex => {
+					const {context} = engine.actor.getSnapshot();
+					return describePhase(context.plan, phaseIndex, context.workspace);
+				}}
+				{...(onEditPlan ? {onEditPlan} : {})}
+			/>
+			<InkWriter onWriter={onWriter} />
+		</>,
 		{exitOnCtrlC: false, patchConsole: false, maxFps: 15, incrementalRendering: process.env["FANOUT_INCREMENTAL"] === "1"},
 	);
 	// A stop by signal (or a second Ctrl-C) ends the session without waiting for a key.

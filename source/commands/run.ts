@@ -8,18 +8,20 @@ import {parseArgs} from 'node:util';
 import type {JournalEntry} from '../machine/journal-events.js';
 import {foldJournal} from '../machine/journal-events.js';
 import {exitCodeOf} from '../machine/selectors.js';
-import type {Revision, TaskRun} from '../machine/types.js';
+import type {Conflict, Revision, TaskRun} from '../machine/types.js';
 import {formatReport} from '../plan/format.js';
 import {loadPlan, parsePlanText} from '../plan/load.js';
 import type {Plan, PlanSource, ValidationReport} from '../plan/types.js';
 import {validatePlan} from '../plan/validate.js';
 import {planToYaml} from '../plan/yaml.js';
 import {missingAgents} from '../runner/agents/index.js';
+import {editPlan} from '../runner/edit-plan.js';
 import {createEngine} from '../runner/engine.js';
-import type {Engine} from '../runner/engine.js';
+import type {Engine, EngineOptions} from '../runner/engine.js';
 import {groupHasEnv, isGroupAlive, killAllGroupsNow, killGroup, stopAllGroups} from '../runner/groups.js';
 import {createHeadlessSink} from '../runner/headless-sink.js';
-import {createRunDir, latestUnfinishedRun, logPathFor, newRunId, openGroups, readEvents, runsDir, writeSummary} from '../runner/journal.js';
+import {createRunDir, listRuns, logPathFor, newRunId, openGroups, readEvents, runsDir, writeSummary} from '../runner/journal.js';
+import type {RunListing} from '../runner/journal.js';
 import {createOutputStore} from '../runner/output.js';
 import type {Command, CommandIO} from './io.js';
 import {headlessAnswer} from '../headless/policy.js';
@@ -54,8 +56,9 @@ const RUN_USAGE = `Usage: fanout run PLAN [options]
 
 const RESUME_USAGE = `Usage: fanout resume [RUN_ID] [options]
 
-Continues an interrupted run (default: the latest unfinished run of this workspace): kills any
-of its processes still alive, keeps the tasks that passed, runs the rest.
+Continues an interrupted run (default: the latest run of this workspace that was killed, stopped
+by a signal or stopped at a conflict): kills any of its processes still alive, keeps the tasks
+that passed, runs the rest. A conflict left open is asked again (headless: --on-conflict).
 Options as for \`fanout run\` (--workspace names the workspace whose runs to look in).
 `;
 
@@ -179,6 +182,16 @@ export const runCommand: Command = async (argv, io) => {
 	return execute(prepared, runId, runDir, flags, io, {});
 };
 
+/**
+ * The run `resume` picks by default: the newest one that never finished (killed), or that ended
+ * on a conflict left open or on a signal: those are the ones with something left to do.
+ */
+function latestResumableRun(workspace: string): RunListing | undefined {
+	const resumable = new Set(['conflict', 'interrupted']);
+	const candidates = listRuns(workspace).filter(run => run.status === 'unfinished' || resumable.has(run.outcome ?? ''));
+	return candidates.at(-1);
+}
+
 /** `fanout resume [RUN_ID]` */
 export const resumeCommand: Command = async (argv, io) => {
 	const parsed = parseFlags(argv, io, RESUME_USAGE);
@@ -187,9 +200,9 @@ export const resumeCommand: Command = async (argv, io) => {
 	const workspace = resolve(io.cwd, flags.workspace ?? '.');
 	let runId = positionals[0];
 	if (runId === undefined) {
-		const latest = latestUnfinishedRun(workspace);
+		const latest = latestResumableRun(workspace);
 		if (!latest) {
-			io.stderr(`fanout: no unfinished run in ${workspace}. \`fanout runs\` lists the runs; --workspace names another workspace.\n`);
+			io.stderr(`fanout: no run to resume in ${workspace}. \`fanout runs\` lists the runs; --workspace names another workspace.\n`);
 			return 2;
 		}
 		runId = latest.id;
@@ -232,7 +245,28 @@ export const resumeCommand: Command = async (argv, io) => {
 		if (run.sessionId && run.status !== 'passed') sessions[id] = run.sessionId;
 	}
 	const prepared: Prepared = {plan, source, planFile: started.planFile, workspace: started.workspace, report};
-	return execute(prepared, runId, runDir, flags, io, {restored, startPhase: state.phaseIndex, sessions, revisions: state.revisions, nextConflictId: state.nextConflictId});
+	// A run that stopped at a conflict asks again: its task waits for a decision (the prompt, or
+	// --on-conflict headless) instead of running again as if nothing had happened.
+	const openConflicts = state.openConflicts;
+	// Their tasks' partial work (files changed, attempts, money spent) is listed in the prompt again.
+	for (const c of openConflicts) {
+		for (const id of c.taskId === undefined ? c.suspects : [c.taskId]) {
+			const run = state.tasks[id];
+			if (run && run.status !== 'passed' && run.phaseIndex === state.phaseIndex) restored[id] = run;
+		}
+	}
+	if (openConflicts.length > 0) {
+		const words = openConflicts.map(c => `${c.taskId ?? c.suspects.join(' or ')} needs ${c.path}`).join('; ');
+		io.stderr(`fanout: run ${runId} stopped at a conflict (${words}): it will be asked again once the phase is approved.\n`);
+	}
+	return execute(prepared, runId, runDir, flags, io, {
+		restored,
+		startPhase: state.phaseIndex,
+		sessions,
+		revisions: state.revisions,
+		nextConflictId: state.nextConflictId,
+		openConflicts,
+	});
 };
 
 type ResumeState = {
@@ -241,6 +275,7 @@ type ResumeState = {
 	readonly sessions?: Record<string, string>;
 	readonly revisions?: readonly Revision[];
 	readonly nextConflictId?: number;
+	readonly openConflicts?: readonly Conflict[];
 };
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -249,8 +284,11 @@ const SIGNAL_CODES: Record<StopSignal, number> = {SIGHUP: 129, SIGINT: 130, SIGT
 
 async function execute(prepared: Prepared, runId: string, runDir: string, flags: Flags, io: CommandIO, resumed: ResumeState): Promise<number> {
 	const store = createOutputStore();
+	// Banners count the phases of the latest revision (a defer adds one).
+	let currentPlan = prepared.plan;
 	const sink = flags.headless && !flags.json ? createHeadlessSink(process.stdout, {color: io.color, keys: prepared.plan.phases.flatMap(p => p.tasks.map(t => t.id))}) : undefined;
-	const engine = createEngine({
+	// openConflicts: the engine hands it to the machine as OrchestratorInput.openConflicts.
+	const engineOptions: EngineOptions & {readonly openConflicts?: readonly Conflict[]} = {
 		runId,
 		runDir,
 		plan: prepared.plan,
@@ -268,13 +306,18 @@ async function execute(prepared: Prepared, runId: string, runDir: string, flags:
 		...(resumed.sessions ? {sessions: resumed.sessions} : {}),
 		...(resumed.revisions && resumed.revisions.length > 0 ? {revisions: resumed.revisions} : {}),
 		...(resumed.nextConflictId === undefined ? {} : {nextConflictId: resumed.nextConflictId}),
+		...(resumed.openConflicts && resumed.openConflicts.length > 0 ? {openConflicts: resumed.openConflicts} : {}),
 		onWarning: message => io.stderr(`fanout: warning: ${message}\n`),
 		onJournal: entry => {
-			if (entry.type === 'revision.created') writeFileSync(join(runDir, `plan.r${entry.number}.yaml`), planToYaml(entry.plan));
+			if (entry.type === 'revision.created') {
+				writeFileSync(join(runDir, `plan.r${entry.number}.yaml`), planToYaml(entry.plan));
+				currentPlan = entry.plan;
+			}
 			if (flags.json) io.stdout(`${JSON.stringify(entry)}\n`);
-			else if (sink) bannerFor(entry, prepared.plan, sink.banner);
+			else if (sink) bannerFor(entry, currentPlan, sink.banner);
 		},
-	});
+	};
+	const engine = createEngine(engineOptions);
 
 	// Signals: stop every task's group, record the stop, leave with 128 + signal.
 	let signalled: StopSignal | undefined;
@@ -293,7 +336,7 @@ async function execute(prepared: Prepared, runId: string, runDir: string, flags:
 		return [signal, handler] as const;
 	});
 	try {
-		const code = flags.headless ? await driveHeadless(engine, flags, io) : await driveInteractive(engine, prepared, io);
+		const code = flags.headless ? await driveHeadless(engine, flags, io) : await driveInteractive(engine, prepared, runDir, io);
 		await stopAllGroups({graceMs: flags.graceMs ?? 5000});
 		const snapshot = engine.actor.getSnapshot();
 		writeSummary(runDir, {runId, plan: snapshot.context.plan.name, outcome: snapshot.context.outcome, signal: snapshot.context.signal, exitCode: code, tasks: snapshot.context.tasks, verify: snapshot.context.verify, revisions: snapshot.context.revisions.map(r => ({number: r.number, decision: r.decision}))});
@@ -391,11 +434,13 @@ function outcomeLine(name: string, outcome: string | undefined, code: number, ct
 	return `fanout · ${name} · ${words[outcome ?? ''] ?? outcome ?? 'ended'} in ${seconds}s · exit ${code}`;
 }
 
-async function driveInteractive(engine: Engine, prepared: Prepared, io: CommandIO): Promise<number> {
+async function driveInteractive(engine: Engine, prepared: Prepared, runDir: string, io: CommandIO): Promise<number> {
 	const {runInteractive} = await import('../tui.js');
 	return runInteractive(engine, {
 		color: io.color,
 		planFile: prepared.planFile,
 		writeBack: plan => writeFileSync(prepared.planFile, planToYaml(plan)),
+		// The file is named after the revision the edit would make, beside plan.rN.yaml.
+		editPlan: (plan, conflict) => editPlan(plan, {runDir, revision: engine.actor.getSnapshot().context.revisions.length + 1, conflict}),
 	});
 }

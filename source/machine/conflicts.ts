@@ -5,6 +5,7 @@ import {normalizePath, ownershipIndex} from '../plan/ownership.js';
 import {deferTask, findTask, grantPath, skipTask} from '../plan/revise.js';
 import type {Plan} from '../plan/types.js';
 import {assignChanges} from './attribute.js';
+import {heldBy} from './progress.js';
 import type {Draft} from './progress.js';
 import type {ChangeKind, Conflict, ConflictChoice, ConflictHow, FileChange, PhaseRunStatus, TaskRun} from './types.js';
 
@@ -254,4 +255,14 @@ function settleConflicts(d: Draft): void {
 		if (run.status === 'conflicted' && !held.has(run.id)) d.patchTask(run.id, {status: 'pending', reason: undefined});
 	}
 	d.set({conflicts: open});
+}
+
+/** Drops open conflicts whose every held task was skipped: nothing is left to decide for them. */
+export function dropSkippedConflicts(d: Draft): void {
+	const open: Conflict[] = [];
+	for (const c of d.ctx.conflicts) {
+		if (heldBy(c).every(id => d.task(id)?.status === 'skipped')) d.emit({type: 'conflict.dropped', at: d.now, conflictId: c.id, reason: 'its task was skipped'});
+		else open.push(c);
+	}
+	if (open.length !== d.ctx.conflicts.length) d.set({conflicts: open});
 }

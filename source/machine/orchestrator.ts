@@ -5,7 +5,7 @@
 
 import {and, enqueueActions, fromCallback, setup} from 'xstate';
 import type {CallbackActorLogic, EventObject} from 'xstate';
-import {decideConflict, openConflict, recordChanges} from './conflicts.js';
+import {decideConflict, dropSkippedConflicts, openConflict, recordChanges} from './conflicts.js';
 import type {JournalEntry} from './journal-events.js';
 import {
 	Draft,
@@ -144,6 +144,9 @@ export const orchestratorMachine = setup({
 				phaseIndex: d.ctx.phaseIndex,
 				kept,
 			});
+			// This session's journal starts here: conflicts carried over are recorded again, so a
+			// second interruption before they are decided still finds them open.
+			for (const conflict of d.ctx.conflicts) d.emit({type: 'conflict.detected', at: d.now, conflict});
 		}),
 		announcePhase: step(d => {
 			d.emit({type: 'phase.awaiting', at: d.now, phaseIndex: d.ctx.phaseIndex, name: d.ctx.plan.phases[d.ctx.phaseIndex]?.name ?? ''});
@@ -158,7 +161,9 @@ export const orchestratorMachine = setup({
 			const ids = planPhaseTasks(d.ctx.plan, d.ctx.phaseIndex).map(t => t.id);
 			d.setPhase(d.ctx.phaseIndex, 'skipped');
 			d.emit({type: 'phase.skipped', at: d.now, phaseIndex: d.ctx.phaseIndex});
-			for (const id of ids) if (d.task(id)?.status === 'pending') d.skipTask(id, 'phase skipped by you');
+			// A task held by a conflict carried over from an interrupted run is skipped with its phase.
+			for (const id of ids) if (d.task(id)?.status === 'pending' || d.task(id)?.status === 'conflicted') d.skipTask(id, 'phase skipped by you');
+			dropSkippedConflicts(d);
 			d.skipDependents(ids);
 		}),
 		fillSlots: step(d => d.fillSlots()),

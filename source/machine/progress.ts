@@ -6,6 +6,7 @@ import {dependentsOf, findTask} from '../plan/revise.js';
 import type {Plan, Task, TaskStatus, ValidationReport} from '../plan/types.js';
 import type {JournalEntry} from './journal-events.js';
 import type {
+	Conflict,
 	OrchestratorContext,
 	OrchestratorInput,
 	PhaseRunStatus,
@@ -82,6 +83,23 @@ function startingRun(id: string, phaseIndex: number, startPhase: number, before:
 	};
 }
 
+/** The tasks a conflict holds back: its culprit, or every suspect while the culprit is unknown. */
+export function heldBy(conflict: Conflict): readonly string[] {
+	return conflict.taskId === undefined ? conflict.suspects : [conflict.taskId];
+}
+
+/**
+ * The open conflicts a resumed run asks about again: those whose tasks are still in the plan,
+ * in the phase the run starts at, and not passed. The rest no longer hold anything back.
+ */
+function restoredConflicts(open: readonly Conflict[], plan: Plan, startPhase: number, tasks: Readonly<Record<string, TaskRun>>): Conflict[] {
+	const inPhase = new Set(planPhaseTasks(plan, startPhase).map(t => t.id));
+	return open.filter(c => {
+		const held = heldBy(c);
+		return held.length > 0 && held.every(id => inPhase.has(id) && tasks[id]?.status !== 'passed');
+	});
+}
+
 /** Builds the first context from the machine's input (resume keeps passed tasks). */
 export function initialContext(input: OrchestratorInput): MachineContext {
 	const now = input.now ?? Date.now;
@@ -97,6 +115,13 @@ export function initialContext(input: OrchestratorInput): MachineContext {
 		if (runs.length > 0 && runs.every(r => r.status === 'skipped')) return 'skipped';
 		return 'passed';
 	});
+	const conflicts = restoredConflicts(input.openConflicts ?? [], input.plan, startPhase, tasks);
+	for (const c of conflicts) {
+		for (const id of heldBy(c)) {
+			const run = tasks[id];
+			if (run?.status === 'pending') tasks[id] = {...run, status: 'conflicted', reason: `needs ${c.path}, which it does not own`};
+		}
+	}
 	const revisions: readonly Revision[] =
 		input.revisions && input.revisions.length > 0
 			? input.revisions
@@ -111,8 +136,8 @@ export function initialContext(input: OrchestratorInput): MachineContext {
 		phaseIndex: startPhase,
 		phases,
 		tasks,
-		conflicts: [],
-		nextConflictId: Math.max(1, input.nextConflictId ?? 1),
+		conflicts,
+		nextConflictId: Math.max(1, input.nextConflictId ?? 1, ...conflicts.map(c => c.id + 1)),
 		approveAll: false,
 		maxParallel: input.maxParallel !== undefined && input.maxParallel > 0 ? input.maxParallel : Number.POSITIVE_INFINITY,
 		verify: input.plan.verify.map((command, index) => ({index, command, status: 'pending'})),

@@ -116,6 +116,12 @@ export type OrchestratorInput = {
 	readonly revisions?: readonly Revision[];
 	/** First conflict id to use when resuming, so ids stay unique in the run's journal. */
 	readonly nextConflictId?: number;
+	/**
+	 * Conflicts left open when the run stopped (from the journal, by `resume`). Those held by a
+	 * task of the start phase come back queued: their tasks wait, and once the phase is approved
+	 * the prompt asks again before they run.
+	 */
+	readonly openConflicts?: readonly Conflict[];
 	readonly now?: () => number;
 	/**
 	 * When true, a phase ends only after the watcher answered a `phase.scan` request (sent to it

@@ -57,6 +57,8 @@ export type EngineOptions = {
 	readonly startPhase?: number;
 	readonly revisions?: readonly Revision[];
 	readonly nextConflictId?: number;
+	/** Conflicts left open by the interrupted run (resume): asked again before their tasks run. */
+	readonly openConflicts?: OrchestratorInput['openConflicts'];
 	/** Agent sessions to continue on resume, by task id. */
 	readonly sessions?: Readonly<Record<string, string>>;
 	/** Problems that do not stop the run (e.g. the workspace cannot be watched live). */
@@ -300,6 +302,7 @@ export function createEngine(options: EngineOptions): Engine {
 		phaseEndScan: true,
 		...(options.revisions ? {revisions: options.revisions} : {}),
 		...(options.nextConflictId === undefined ? {} : {nextConflictId: options.nextConflictId}),
+		...(options.openConflicts ? {openConflicts: options.openConflicts} : {}),
 		...(options.maxParallel === undefined ? {} : {maxParallel: options.maxParallel}),
 		...(options.restored ? {restored: options.restored} : {}),
 		...(options.startPhase === undefined ? {} : {startPhase: options.startPhase}),

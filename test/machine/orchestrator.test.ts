@@ -2,9 +2,10 @@
 // verification, signals, resume, exit codes and the journal it emits.
 
 import assert from 'node:assert/strict';
-import {test} from 'node:test';
+import {describe, test} from 'node:test';
 import {createActor, waitFor} from 'xstate';
 import {orchestratorMachine} from '../../source/machine/orchestrator.js';
+import {foldJournal} from '../../source/machine/journal-events.js';
 import {exitCodeOf, summaryRows, counts} from '../../source/machine/selectors.js';
 import type {TaskRun} from '../../source/machine/types.js';
 import {phase, plan, start, task, validate} from './helpers.js';
@@ -362,4 +363,120 @@ test('task reports merge into the task run and the journal; counts add up', () =
 	assert.ok(r.journal.some(e => e.type === 'task.report' && e.report === 'all good'));
 	r.fakes.exit('a');
 	assert.deepEqual(counts(r.ctx()), {running: 1, passed: 1, failed: 0, skipped: 0, pending: 1, total: 3});
+});
+
+describe('resume of a run that stopped at a conflict', () => {
+	const modules = plan([
+		phase('modules', [task('api', ['src/api/**']), task('db', ['src/db/**']), task('utils', ['src/utils/**'])]),
+		phase('wire', [task('index', ['src/index.js'], {dependsOn: ['api', 'db', 'utils']})], 'sequential'),
+	]);
+
+	/** Runs modules until db asks for src/index.js and the run is aborted at the prompt; folds the journal. */
+	function stoppedAtConflict() {
+		const first = start(modules);
+		first.send({type: 'plan.start'});
+		first.send({type: 'phase.approve'});
+		first.fakes.exit('utils');
+		first.fakes.send('db', {type: 'conflict.detected', taskId: 'db', path: 'src/index.js', how: 'declared', reason: 'the barrel', at: first.clock.now()});
+		first.send({type: 'conflict.decide', choice: 'abort'});
+		assert.equal(first.ctx().outcome, 'conflict');
+		return foldJournal(first.journal);
+	}
+
+	function resumed(state: ReturnType<typeof foldJournal>) {
+		const restored = Object.fromEntries(Object.entries(state.tasks).filter(([, run]) => run.status === 'passed'));
+		return start(state.plan ?? modules, {
+			restored,
+			startPhase: state.phaseIndex,
+			revisions: state.revisions,
+			nextConflictId: state.nextConflictId,
+			openConflicts: state.openConflicts,
+		});
+	}
+
+	test('the conflict comes back: its task waits, the prompt opens once the phase is approved', () => {
+		const state = stoppedAtConflict();
+		assert.deepEqual(state.openConflicts.map(c => [c.id, c.taskId, c.path]), [[1, 'db', 'src/index.js']]);
+		const r = resumed(state);
+		assert.equal(r.status('db'), 'conflicted', 'held before anything runs');
+		assert.equal(r.status('utils'), 'passed');
+		r.send({type: 'plan.start'});
+		const types = r.types();
+		assert.deepEqual(types.slice(0, 2), ['run.started', 'conflict.detected'], 'recorded again in this session');
+		assert.equal(r.state(), 'awaitingApproval', 'nothing is decided before the phase is approved');
+		r.send({type: 'phase.approve'});
+		assert.equal(r.state(), 'conflict');
+		assert.deepEqual(r.fakes.liveIds(), ['api'], 'api runs again; db is not re-run blindly');
+		assert.equal(r.ctx().conflicts[0]?.reason, 'the barrel');
+		r.send({type: 'conflict.decide', choice: 'defer'});
+		assert.equal(r.state(), 'running');
+		assert.equal(r.ctx().revisions.at(-1)?.number, 2);
+		assert.equal(r.ctx().plan.phases[1]?.tasks[0]?.id, 'db', 'db moved to a new phase after modules');
+		assert.deepEqual(r.fakes.liveIds(), ['api']);
+		r.fakes.exit('api');
+		assert.equal(r.state(), 'awaitingApproval');
+		r.send({type: 'phase.approveAll'});
+		assert.deepEqual(r.fakes.liveIds(), ['db']);
+		r.fakes.exit('db');
+		r.fakes.exit('index');
+		assert.equal(r.state(), 'done');
+		assert.equal(exitCodeOf(r.actor.getSnapshot()), 0);
+	});
+
+	test('interrupted again before deciding: a second resume still finds the conflict', () => {
+		const r = resumed(stoppedAtConflict());
+		r.send({type: 'plan.start'});
+		r.send({type: 'phase.approve'});
+		r.send({type: 'run.signal', signal: 'SIGINT'});
+		const again = foldJournal(r.journal);
+		assert.deepEqual(again.openConflicts.map(c => [c.id, c.taskId]), [[1, 'db']]);
+		assert.equal(again.nextConflictId, 2);
+	});
+
+	test('skip (with its dependents) and abort apply to the restored conflict', () => {
+		const skipped = resumed(stoppedAtConflict());
+		skipped.send({type: 'plan.start'});
+		skipped.send({type: 'phase.approve'});
+		skipped.send({type: 'conflict.decide', choice: 'skip'});
+		assert.equal(skipped.status('db'), 'skipped');
+		assert.equal(skipped.status('index'), 'skipped', 'its dependents go too');
+		const aborted = resumed(stoppedAtConflict());
+		aborted.send({type: 'plan.start'});
+		aborted.send({type: 'phase.approve'});
+		aborted.send({type: 'conflict.decide', choice: 'abort'});
+		assert.equal(exitCodeOf(aborted.actor.getSnapshot()), 3);
+		assert.deepEqual(foldJournal(aborted.journal).openConflicts.map(c => c.taskId), ['db'], 'still open for the next resume');
+	});
+
+	test('skipping the phase drops the restored conflict with its task', () => {
+		const r = resumed(stoppedAtConflict());
+		r.send({type: 'plan.start'});
+		r.send({type: 'phase.skip'});
+		assert.equal(r.status('db'), 'skipped');
+		assert.deepEqual(r.ctx().conflicts, []);
+		assert.ok(r.journal.some(e => e.type === 'conflict.dropped' && e.conflictId === 1));
+		assert.equal(r.state(), 'awaitingApproval');
+		assert.equal(r.ctx().phaseIndex, 1);
+	});
+
+	test('the held task`s partial work comes back with it (as resume restores it)', () => {
+		const state = stoppedAtConflict();
+		const db = {...state.tasks.db!, changedFiles: ['src/db/orders.js'], costUsd: 0.2};
+		assert.equal(db.status, 'conflicted');
+		const r = start(state.plan ?? modules, {restored: {db}, startPhase: 0, openConflicts: state.openConflicts});
+		assert.equal(r.status('db'), 'conflicted');
+		assert.deepEqual(r.ctx().tasks.db?.changedFiles, ['src/db/orders.js']);
+		assert.equal(r.ctx().tasks.db?.attempts, 1);
+		assert.equal(r.ctx().tasks.db?.costUsd, 0.2);
+	});
+
+	test('conflicts that hold nothing any more are not restored', () => {
+		const state = stoppedAtConflict();
+		const passedDb = {...state, tasks: {...state.tasks, db: {...state.tasks.db!, status: 'passed' as const}}};
+		assert.deepEqual(resumed(passedDb).ctx().conflicts, [], 'db passed meanwhile');
+		const later = resumed({...state, phaseIndex: 1});
+		assert.deepEqual(later.ctx().conflicts, [], 'db is not in the phase the run starts at');
+		const gone = resumed({...state, openConflicts: state.openConflicts.map(c => ({...c, taskId: 'nobody', suspects: ['nobody']}))});
+		assert.deepEqual(gone.ctx().conflicts, [], 'no such task in the plan');
+	});
 });
