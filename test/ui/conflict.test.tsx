@@ -131,6 +131,19 @@ test('e opens the editor and sends the edited plan; giving up sends nothing; q a
 	assert.deepEqual(view.sent.at(-1), {type: 'conflict.decide', choice: 'abort', taskId: 'db-logging'});
 });
 
+test('an editor that fails is reported in the prompt, and the prompt stays', async () => {
+	const {app, view} = mount(conflictContext(unowned), async () => {
+		throw new Error('editor "nano" not found');
+	});
+	setSize(app.stdout, 140, 40);
+	await tick();
+	app.stdin.write('e');
+	await tick();
+	await tick();
+	assert.deepEqual(view.sent, []);
+	assert.match(plain(app.lastFrame()), /Refused: the edit failed: editor "nano" not found/);
+});
+
 test('a refusal is shown, and queued conflicts are counted', async () => {
 	const second: Conflict = {...unowned, id: 3, path: 'src/other.ts'};
 	const {app} = mount(conflictContext(unowned, {conflicts: [unowned, second], refusal: 'src/shared/logger.ts is owned by api-logging in phase 1'}));

@@ -44,6 +44,8 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 	const focus = Math.min(focusIndex, Math.max(0, panes.length - 1));
 	const [picked, setPicked] = useState<{readonly conflictId: number; readonly taskId: string} | undefined>(undefined);
 	const [editing, setEditing] = useState(false);
+	// Why the last edit went nowhere (the editor could not start, or failed), shown like a refusal.
+	const [editProblem, setEditProblem] = useState<{readonly conflictId: number; readonly reason: string} | undefined>(undefined);
 
 	const conflict = state === 'conflict' ? context.conflicts[0] : undefined;
 	const model = conflict
@@ -53,7 +55,7 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 				plan: context.plan,
 				phaseIndex: context.phaseIndex,
 				tasks: context.tasks,
-				refusal: context.refusal,
+				refusal: context.refusal ?? (editProblem?.conflictId === conflict.id ? editProblem.reason : undefined),
 				picked: picked?.conflictId === conflict.id ? picked.taskId : undefined,
 			})
 		: undefined;
@@ -77,9 +79,13 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 		onEditPlan(context.plan, conflict).then(
 			plan => {
 				setEditing(false);
+				setEditProblem(undefined);
 				if (plan) send({type: 'conflict.decide', choice: 'edit', plan, ...(taskId ? {taskId} : {})});
 			},
-			() => setEditing(false),
+			(error: unknown) => {
+				setEditing(false);
+				setEditProblem({conflictId: conflict.id, reason: `the edit failed: ${error instanceof Error ? error.message : String(error)}`});
+			},
 		);
 	};
 
