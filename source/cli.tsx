@@ -81,13 +81,15 @@ async function main(argv: readonly string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
 	code => {
-		process.exitCode = code;
+		// Everything the command started has been awaited: leave now, even if a dead terminal
+		// (its window closed, SIGHUP) still has a listener hanging on stdin.
+		process.exit(code);
 	},
 	(error: unknown) => {
 		// A bug, not bad input: say so in one line (FANOUT_DEBUG=1 shows the stack).
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`fanout: internal error: ${message}\n`);
 		if (process.env['FANOUT_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-		process.exitCode = 70;
+		process.exit(70);
 	},
 );

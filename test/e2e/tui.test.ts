@@ -170,6 +170,28 @@ phases:
 		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no process of the run is left');
 	});
 
+	it('leaves nothing behind when its terminal window is closed', async () => {
+		const dir = workspace(`name: hangup
+phases:
+  - name: one
+    tasks:
+      - id: a
+        owns: [a/**]
+        run: ${work('--grandchild --lines 1 --sleep 60000')}
+`);
+		dirs.push(dir);
+		const s = start(dir, 'run plan.yaml --grace 1', 100, 30);
+		await s.waitFor(/enter start/, 'the plan review');
+		s.keys('Enter');
+		await s.waitFor(/a approve/, 'the approval screen');
+		s.keys('a');
+		await s.waitFor(/a: step 1/, 'the task running');
+		const pid = s.pid();
+		tmux('kill-session', '-t', s.name);
+		await until(() => !existsSync(`/proc/${pid}`) || /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), 15_000, 'fanout to exit');
+		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no process of the run is left');
+	});
+
 	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
 		it(`stops everything on ${signal} sent to fanout (exit ${code})`, async () => {
 			const dir = workspace(`name: signal
