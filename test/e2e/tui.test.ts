@@ -34,6 +34,15 @@ type Session = {
 
 let sessions = 0;
 
+/** Alive and not a zombie. */
+function alive(pid: number): boolean {
+	try {
+		return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return false;
+	}
+}
+
 /** Starts `fanout ARGS` in a fresh tmux window of the given size, in `dir`. */
 function start(dir: string, args: string, columns: number, rows: number): Session {
 	const name = `s${++sessions}`;
@@ -188,8 +197,14 @@ phases:
 		await s.waitFor(/a: step 1/, 'the task running');
 		const pid = s.pid();
 		tmux('kill-session', '-t', s.name);
-		await until(() => !existsSync(`/proc/${pid}`) || /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')), 15_000, 'fanout to exit');
+		await until(() => !alive(pid), 15_000, 'fanout to exit');
 		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no process of the run is left');
+		// Closed before anything ran, too (on the plan review).
+		const early = start(dir, 'run plan.yaml', 100, 30);
+		await early.waitFor(/enter start/, 'the plan review');
+		const earlyPid = early.pid();
+		tmux('kill-session', '-t', early.name);
+		await until(() => !alive(earlyPid), 15_000, 'fanout to exit from the plan review');
 	});
 
 	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
