@@ -328,6 +328,11 @@ async function execute(prepared: Prepared, runId: string, runDir: string, flags:
 			process.exit(SIGNAL_CODES[signal]);
 		}
 		signalled = signal;
+		// A run already over (its summary on screen) has nothing left to stop: leave now.
+		if (engine.actor.getSnapshot().status === 'done') {
+			killAllGroupsNow();
+			process.exit(SIGNAL_CODES[signal]);
+		}
 		engine.actor.send({type: 'run.signal', signal});
 	};
 	const handlers = SIGNALS.map(signal => {

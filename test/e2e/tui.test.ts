@@ -179,6 +179,35 @@ phases:
 		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no process of the run is left');
 	});
 
+	it('leaves on SIGTERM or a closed window even when the run is over and the summary waits for q', async () => {
+		for (const [how, code] of [['SIGTERM', 143], ['window', undefined]] as const) {
+			const dir = workspace(`name: over
+phases:
+  - name: one
+    tasks:
+      - id: a
+        owns: [a/**]
+        run: ${work('--lines 1')}
+`);
+			dirs.push(dir);
+			const s = start(dir, 'run plan.yaml', 100, 30);
+			await s.waitFor(/enter start/, 'the plan review');
+			s.keys('Enter');
+			await s.waitFor(/a approve/, 'the approval screen');
+			s.keys('a');
+			await s.waitFor(/1 of 1 tasks passed/, 'the summary');
+			const pid = s.pid();
+			if (how === 'SIGTERM') {
+				process.kill(pid, 'SIGTERM');
+				assert.equal(await s.exitCode(), code);
+				assert.ok(s.cursorVisible());
+			} else {
+				tmux('kill-session', '-t', s.name);
+			}
+			await until(() => !alive(pid), 15_000, `fanout to exit after ${how}`);
+		}
+	});
+
 	it('leaves nothing behind when its terminal window is closed', async () => {
 		const dir = workspace(`name: hangup
 phases:
