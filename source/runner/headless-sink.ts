@@ -96,10 +96,11 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 			bytes = Buffer.from(prefix);
 			prefixBytes.set(key, bytes);
 		}
-		const head = lead.length > 0 ? leadText(prefix, lead) : '';
-		if (count === 0) return head === '' ? true : write(head);
-		const body = renderLines(chunk, start, end, count, {prefix: bytes, color, maxChars});
-		return write(head === '' ? body : Buffer.concat([Buffer.from(head), body]));
+		if (count === 0) return lead.length === 0 ? true : write(leadText(prefix, lead));
+		// A chunk nearly always starts by finishing a line held from the one before: rendered
+		// into the same buffer, so the body is not copied again to join them.
+		const head = lead.length > 0 ? Buffer.from(leadText(prefix, lead)) : undefined;
+		return write(renderLines(chunk, start, end, count, {prefix: bytes, color, maxChars}, head));
 	};
 
 	return {

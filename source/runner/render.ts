@@ -1,8 +1,11 @@
-// Renders whole output lines straight from bytes to prefixed, sanitized bytes in one pass,
-// for headless output: printable ASCII, well-formed UTF-8 and plain SGR are copied as they
-// are; only a line holding anything else is decoded and goes through the string sanitizer.
-// Both paths give the same bytes (the tests hold them to it).
+// Renders whole output lines straight from bytes to prefixed, sanitized bytes, for headless
+// output. A region of lines holding only printable text, well-formed UTF-8, tabs and plain SGR
+// (nearly all output) is checked with native searches and prefixed with one native string
+// replace; any other region goes through a one-pass byte loop that copies such lines as they
+// are and sends the rest, decoded, through the string sanitizer. All paths give the same bytes
+// (the tests hold them to it).
 
+import {isUtf8} from 'node:buffer';
 import {collapseCarriageReturns} from './lines.js';
 import {decodeLine, displayLine, stripColour} from './sanitize.js';
 
@@ -18,17 +21,128 @@ export type RenderOptions = {
 const LF = 10;
 const ESC = 0x1b;
 const TAB_WIDTH = 8;
+const SPACES = ' '.repeat(TAB_WIDTH);
+
+/**
+ * C0 controls other than tab, newline and ESC, and DEL: any of them sends a region to the byte
+ * loop. The likeliest first (carriage return, backspace, bell), so such a region stops early.
+ */
+const CONTROL_BYTES: readonly number[] = (() => {
+	const bytes = [0x0d, 0x08, 0x07, 0x0c, 0x0b, 0x00, 0x7f];
+	for (let b = 0x01; b < 0x20; b++) if (!bytes.includes(b) && b !== 0x09 && b !== LF && b !== ESC) bytes.push(b);
+	return bytes;
+})();
+/** U+0080-U+009F (C2 80-9F in UTF-8), read from a latin1 view of the bytes. */
+const C1_CONTROL = /\xc2[\x80-\x9f]/;
 
 /**
  * Renders `chunk[start, end)` (whole lines, `end` just after a newline, `lineCount` of them)
- * as prefix + sanitized line + newline for each.
+ * as prefix + sanitized line + newline for each. `head` (bytes already rendered, such as a line
+ * completed from an earlier chunk) comes first in the same buffer, so nothing is copied twice.
  */
-export function renderLines(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions): Buffer {
+export function renderLines(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head?: Buffer): Buffer {
+	const headLength = head?.length ?? 0;
+	const text = renderPlainRegion(chunk, start, end, options);
+	if (text === undefined) return renderByteLoop(chunk, start, end, lineCount, options, head);
+	const out = Buffer.allocUnsafe(headLength + text.length);
+	if (head) out.set(head, 0);
+	out.write(text, headLength, 'latin1');
+	return out;
+}
+
+/**
+ * The region fast path: `chunk[start, end)` rendered as a latin1 string (one character per
+ * output byte), or undefined when some line needs more than copying, tab expansion and SGR
+ * handling (then the byte loop decides line by line). Per-byte work happens only in native
+ * code (UTF-8 validation, byte and string searches, one replace); JS looks at escapes, tabs
+ * and every few thousand bytes only. With colour off, a region holding escapes is left to
+ * the byte loop.
+ */
+export function renderPlainRegion(chunk: Buffer, start: number, end: number, options: RenderOptions): string | undefined {
+	const {prefix, color, maxChars} = options;
+	if (end <= start) return '';
+	// Stripping colour costs more here than in the byte loop, which then takes the region.
+	const esc = chunk.indexOf(ESC, start);
+	const hasEscape = esc !== -1 && esc < end;
+	if (hasEscape && !color) return undefined;
+	if (!isUtf8(chunk.subarray(start, end))) return undefined;
+	// A few dozen memchr passes cost less than one JS loop over the bytes.
+	for (const byte of CONTROL_BYTES) {
+		const at = chunk.indexOf(byte, start);
+		if (at !== -1 && at < end) return undefined;
+	}
+	// Without its last newline: the replace below must not prefix an empty line after it.
+	let text = chunk.toString('latin1', start, end - 1);
+	const c2 = chunk.indexOf(0xc2, start);
+	if (c2 !== -1 && c2 < end && C1_CONTROL.test(text)) return undefined;
+	// A line longer than the cap is cut by the string path: some line start with no newline
+	// within `maxChars` bytes after it. Jumping a cap's length at a time finds one cheaply.
+	for (let lineStart = 0; text.length - lineStart > maxChars; ) {
+		const nl = text.lastIndexOf('\n', lineStart + maxChars);
+		if (nl < lineStart) return undefined;
+		lineStart = nl + 1;
+	}
+	// Every escape must be a plain SGR: ESC [ digits ; : ... m.
+	if (hasEscape) {
+		for (let at = esc - start; at !== -1; at = text.indexOf('\u001b', at + 1)) {
+			if (text.charCodeAt(at + 1) !== 0x5b) return undefined;
+			let j = at + 2;
+			let c = text.charCodeAt(j);
+			while (c >= 0x30 && c <= 0x3b) c = text.charCodeAt(++j);
+			if (c !== 0x6d) return undefined;
+			at = j;
+		}
+	}
+	const tab = text.indexOf('\t');
+	if (tab !== -1) text = expandTabs(text, tab);
+	const prefixText = prefix.toString('latin1');
+	return `${prefixText}${text.replaceAll('\n', `\n${prefixText}`)}\n`;
+}
+
+/**
+ * Tabs to spaces up to the next 8-column stop, on a latin1 view of checked lines (valid UTF-8,
+ * escapes only plain SGR): columns count what the string path counts, UTF-16 code units of
+ * visible text, so a UTF-8 lead byte is one column (two for a 4-byte sequence), continuation
+ * bytes and SGR none. `firstTab` is the index of the first tab.
+ */
+function expandTabs(text: string, firstTab: number): string {
+	let out = '';
+	let done = 0;
+	for (let tab = firstTab; tab !== -1; tab = text.indexOf('\t', done)) {
+		const lineStart = text.lastIndexOf('\n', tab) + 1;
+		let lineEnd = text.indexOf('\n', tab);
+		if (lineEnd === -1) lineEnd = text.length;
+		out += text.slice(done, lineStart);
+		let column = 0;
+		let run = lineStart;
+		for (let i = lineStart; i < lineEnd; i++) {
+			const c = text.charCodeAt(i);
+			if (c === 0x09) {
+				const spaces = TAB_WIDTH - (column % TAB_WIDTH);
+				out += text.slice(run, i) + SPACES.slice(0, spaces);
+				column += spaces;
+				run = i + 1;
+			} else if (c === ESC) {
+				i = text.indexOf('m', i);
+			} else if (c < 0x80 || c >= 0xc0) {
+				column += c >= 0xf0 ? 2 : 1;
+			}
+		}
+		out += text.slice(run, lineEnd);
+		done = lineEnd;
+	}
+	return out + text.slice(done);
+}
+
+/** The general path: one pass over the bytes, line by line, the string sanitizer for odd lines. */
+function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head: Buffer | undefined): Buffer {
 	const {prefix, color, maxChars} = options;
 	const prefixLength = prefix.length;
+	const headLength = head?.length ?? 0;
 	// Enough for the common case; tabs and slow-path lines grow it when they need to.
-	let out: Buffer = Buffer.allocUnsafe(end - start + lineCount * prefixLength + 64);
-	let o = 0;
+	let out: Buffer = Buffer.allocUnsafe(headLength + end - start + lineCount * prefixLength + 64);
+	if (head) out.set(head, 0);
+	let o = headLength;
 	let linesDone = 0;
 
 	// No closures over `out` and `o` in here: captured variables live in a context object and

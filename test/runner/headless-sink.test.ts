@@ -50,3 +50,18 @@ test('task ids are sanitized before they reach the terminal', () => {
 	sink.writeLines('x\u001b]0;t\u0007', ['1']);
 	assert.equal(out.text(), 'x | 1\n');
 });
+
+test('a chunk finishing a held line: that line first, then the chunk\'s lines, in one write', () => {
+	for (const color of [false, true]) {
+		const out = capture();
+		let writes = 0;
+		out.stream.on('data', () => writes++);
+		const sink = createHeadlessSink(out.stream, {color, keys: ['a']});
+		const chunk = Buffer.from('ld\nnext\tx\n\u001b[32mok\u001b[0m\n');
+		sink.writeChunk('a', ['held wor\u001b[1mld'], chunk, 3, chunk.length, 2);
+		const p = sink.prefixFor('a');
+		const expected = color ? [`${p}held wor\u001b[1mld`, `${p}next    x`, `${p}\u001b[32mok\u001b[0m`] : [`${p}held world`, `${p}next    x`, `${p}ok`];
+		assert.equal(out.text(), `${expected.join('\n')}\n`);
+		assert.equal(writes, 1);
+	}
+});

@@ -1,7 +1,8 @@
-// The one-pass byte renderer must give exactly what the string path gives, line by line.
+// The region fast path and the one-pass byte renderer must give exactly what the string path
+// gives, line by line.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {renderLines} from '../../source/runner/render.js';
+import {renderLines, renderPlainRegion} from '../../source/runner/render.js';
 import {collapseCarriageReturns, countNewlines} from '../../source/runner/lines.js';
 import {decodeLine, displayLine, stripColour} from '../../source/runner/sanitize.js';
 
@@ -62,5 +63,59 @@ test('fuzz: random lines render exactly as the string path', () => {
 		// A random byte may be a newline: keep the region whole lines.
 		const whole = bytes.subarray(0, bytes.lastIndexOf(10) + 1);
 		for (const color of [true, false]) assert.equal(render(whole, color, 20), reference(whole, color, 20), JSON.stringify(whole.toString('latin1')));
+	}
+});
+
+test('fuzz: lines the fast path accepts take it, and render exactly as the string path', () => {
+	let seed = 11;
+	const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+	// Only what the region path handles itself: printable text, UTF-8 (C1-free, 4-byte too),
+	// tabs and plain SGR; long lines (over the cap of 20) make it hand the region back.
+	const colourless = ['a', 'bc', ' ', '\t', 'é', '·', '\u00a0', '日', '😀', 'x'.repeat(7)];
+	const coloured = [...colourless, '\u001b[31m', '\u001b[0m', '\u001b[1;38:5:2m', '\u001b[m'];
+	let taken = 0;
+	for (let round = 0; round < 400; round++) {
+		const color = round % 2 === 0;
+		const pieces = color ? coloured : colourless;
+		let text = '';
+		const lines = 1 + (next() % 8);
+		for (let l = 0; l < lines; l++) {
+			const length = next() % 9;
+			for (let k = 0; k < length; k++) text += pieces[next() % pieces.length]!;
+			text += '\n';
+		}
+		const bytes = Buffer.from(text);
+		const region = renderPlainRegion(bytes, 0, bytes.length, {prefix, color, maxChars: 20});
+		const tooLong = text.split('\n').some((line) => Buffer.byteLength(line) > 20);
+		assert.equal(region === undefined, tooLong, JSON.stringify(text));
+		if (region !== undefined) {
+			taken++;
+			assert.equal(Buffer.from(region, 'latin1').toString(), reference(bytes, color, 20), JSON.stringify(text));
+		}
+		assert.equal(render(bytes, color, 20), reference(bytes, color, 20), JSON.stringify(text));
+	}
+	assert.ok(taken > 100, `fast path taken ${taken} times`);
+});
+
+test('the fast path hands back regions holding anything else', () => {
+	const options = {prefix, color: true, maxChars: 4096};
+	for (const odd of ['\r', '\u0007', '\u007f', '\u0085', '\u001b]0;t\u0007', '\u001b[2J', '\u001b(B']) {
+		const bytes = Buffer.from(`fine\nnot ${odd} fine\n`);
+		assert.equal(renderPlainRegion(bytes, 0, bytes.length, options), undefined, JSON.stringify(odd));
+	}
+	const invalid = Buffer.from([0x61, 0xff, 0x0a]);
+	assert.equal(renderPlainRegion(invalid, 0, invalid.length, options), undefined);
+	// Colour off: a region with SGR goes to the byte loop, which strips it.
+	const sgr = Buffer.from('\u001b[31mred\u001b[0m\n');
+	assert.equal(renderPlainRegion(sgr, 0, sgr.length, {...options, color: false}), undefined);
+	assert.equal(render(sgr, false), `${prefix.toString()}red\n`);
+});
+
+test('head bytes come first in the same buffer, on both paths', () => {
+	const head = Buffer.from('HEAD\n');
+	for (const body of ['plain\n\tx\n', 'odd \r line\n']) {
+		const bytes = Buffer.from(body);
+		const out = renderLines(bytes, 0, bytes.length, countNewlines(bytes, 0, bytes.length), {prefix, color: true, maxChars: 4096}, head);
+		assert.equal(out.toString(), `HEAD\n${reference(bytes, true, 4096)}`);
 	}
 });
