@@ -157,7 +157,7 @@ const isDirectory = (path: string) => {
 };
 
 /** The plan's `workspace:` as seen from the folder the plan file is written to. */
-function workspaceField(outFile: string, workspace: string): string {
+export function workspaceField(outFile: string, workspace: string): string {
 	const rel = relative(dirname(outFile), workspace).replaceAll('\\', '/');
 	return rel === '' ? '.' : rel;
 }
@@ -172,10 +172,10 @@ function checkWritten(yaml: string, file: string, files: readonly string[]): {re
 
 /**
  * The schema line's target: a `fanout.schema.json` the user keeps (README: `fanout schema >
- * fanout.schema.json`) in the current folder or the workspace, relative to the plan; else the
- * schema's own $id.
+ * fanout.schema.json`) in the first of `folders` that has one (the current folder, then the
+ * workspace), relative to the plan; else the schema's own $id.
  */
-function schemaReference(outFile: string, folders: readonly string[], schema: Record<string, unknown>): string | undefined {
+export function schemaReference(outFile: string, folders: readonly string[], schema: Record<string, unknown> = planJsonSchema()): string | undefined {
 	for (const folder of folders) {
 		const candidate = resolve(folder, 'fanout.schema.json');
 		try {
@@ -190,19 +190,24 @@ function schemaReference(outFile: string, folders: readonly string[], schema: Re
 	return typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
 }
 
-function writePlan(file: string, yaml: string): string | undefined {
+/**
+ * Writes a plan's text, making its folder; returns why it could not (naming the file as
+ * `shown`), or undefined once written.
+ */
+export function writePlanFile(file: string, yaml: string, shown: string = file): string | undefined {
 	try {
 		mkdirSync(dirname(file), {recursive: true});
 		writeFileSync(file, yaml);
 		return undefined;
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		return `cannot write ${file}: ${code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (code ?? 'unknown error')}`;
+		const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : code === 'ENOTDIR' ? 'a part of the path is a file' : (code ?? 'unknown error');
+		return `cannot write ${shown}: ${why}`;
 	}
 }
 
 function toYaml(plan: Plan, out: string, folders: readonly string[]): string {
-	const schema = schemaReference(out, folders, planJsonSchema());
+	const schema = schemaReference(out, folders);
 	return planToYaml(plan, schema === undefined ? {} : {schema});
 }
 
@@ -262,14 +267,18 @@ export function createPlanCommand(deps: PlanCommandDeps = {}): Command {
 				return 2;
 			}
 		}
-		const outFor = (name: string) => resolve(io.cwd, options.out ?? `plans/${name}.yaml`);
-		const shown = (file: string) => {
-			const rel = relative(io.cwd, file);
-			return rel.startsWith('..') ? file : rel;
+		const target: Target = {
+			workspace: options.workspace,
+			files,
+			outFor: name => resolve(io.cwd, options.out ?? `plans/${name}.yaml`),
+			shown: file => {
+				const rel = relative(io.cwd, file);
+				return rel.startsWith('..') ? file : rel;
+			},
 		};
 
 		if (options.planner !== undefined) {
-			return planWithAgent(options, options.planner, options.goal, files, runPlanner, outFor, shown, io);
+			return planWithAgent(options, options.planner, options.goal, runPlanner, target, io);
 		}
 		const proposal = proposePlan({
 			goal: options.goal,
@@ -280,29 +289,39 @@ export function createPlanCommand(deps: PlanCommandDeps = {}): Command {
 			...(options.agent === undefined ? {} : {agent: options.agent}),
 			...(options.name === undefined ? {} : {name: options.name}),
 		});
-		const out = outFor(proposal.plan.name);
-		const plan: Plan = {...proposal.plan, workspace: workspaceField(out, options.workspace)};
-		const yaml = toYaml(plan, out, [io.cwd, options.workspace]);
-		const checked = checkWritten(yaml, shown(out), files);
-		const failure = writePlan(out, yaml);
-		if (failure) {
-			io.stderr(`fanout plan: ${failure}.\n`);
-			return 2;
-		}
-		return report(io, plan, shown(out), proposal.notes, checked.errors, checked.report?.warnings.map(findingLine) ?? []);
+		return writeAndReport(io, proposal.plan, proposal.notes, target);
 	};
 }
 
-async function planWithAgent(
-	options: Options,
-	agent: PlannerAgent,
-	goal: string,
-	files: readonly string[],
-	runPlanner: RunPlanner,
-	outFor: (name: string) => string,
-	shown: (file: string) => string,
-	io: CommandIO,
-): Promise<number> {
+/** Where a proposed plan goes: the workspace and its files, the output path and how to show it. */
+type Target = {
+	readonly workspace: string;
+	readonly files: readonly string[];
+	/** The output file for a plan name (absolute). */
+	readonly outFor: (name: string) => string;
+	/** A file as the user should read it (relative to the current folder when inside it). */
+	readonly shown: (file: string) => string;
+};
+
+/**
+ * Points the plan's `workspace:` from its file, writes it as YAML, and reports what the loader
+ * and validation make of exactly the text written. Returns the exit code.
+ */
+function writeAndReport(io: CommandIO, proposed: Plan, notes: readonly string[], target: Target): number {
+	const out = target.outFor(proposed.name);
+	const plan: Plan = {...proposed, workspace: workspaceField(out, target.workspace)};
+	const yaml = toYaml(plan, out, [io.cwd, target.workspace]);
+	const checked = checkWritten(yaml, target.shown(out), target.files);
+	const failure = writePlanFile(out, yaml);
+	if (failure) {
+		io.stderr(`fanout plan: ${failure}.\n`);
+		return 2;
+	}
+	return report(io, plan, target.shown(out), notes, checked.errors, checked.report?.warnings.map(findingLine) ?? []);
+}
+
+async function planWithAgent(options: Options, agent: PlannerAgent, goal: string, runPlanner: RunPlanner, target: Target, io: CommandIO): Promise<number> {
+	const {files} = target;
 	const schema = planJsonSchema();
 	const tree = summarizeTree(files);
 	let errors: readonly string[] = [];
@@ -332,16 +351,7 @@ async function planWithAgent(
 		...(options.agent === undefined ? {} : {agent: options.agent}),
 		goal: answer.plan.goal ?? goal,
 	};
-	const out = outFor(named.name);
-	const plan: Plan = {...named, workspace: workspaceField(out, options.workspace)};
-	const yaml = toYaml(plan, out, [io.cwd, options.workspace]);
-	const checked = checkWritten(yaml, shown(out), files);
-	const failure = writePlan(out, yaml);
-	if (failure) {
-		io.stderr(`fanout plan: ${failure}.\n`);
-		return 2;
-	}
-	return report(io, plan, shown(out), [`Planned by ${agent} (pattern ${plan.pattern}).`], checked.errors, checked.report?.warnings.map(findingLine) ?? []);
+	return writeAndReport(io, named, [`Planned by ${agent} (pattern ${named.pattern}).`], target);
 }
 
 /** Options of {@link spawnPlanner}. */
@@ -350,6 +360,11 @@ export type SpawnPlannerOptions = PlannerContext & {
 	readonly env?: NodeJS.ProcessEnv;
 	/** Give up after this long (default 10 minutes). */
 	readonly timeoutMs?: number;
+	/**
+	 * Stops the agent when it fires: the wizard's user left the planning step, and an agent
+	 * left running would keep fanout alive after the wizard ends.
+	 */
+	readonly signal?: AbortSignal;
 };
 
 /** The headless command line of each planner agent; none of them may edit files while planning. */
@@ -365,36 +380,56 @@ export function plannerArgv(prompt: string, agent: PlannerAgent, context: Planne
 }
 
 /**
- * Runs a planner agent as a child process (stdin ignored, killed on timeout) and resolves with
- * its stdout. Rejects with a one-line reason when the agent
- * cannot start, or exits without printing anything.
+ * Runs a planner agent as a child process (stdin ignored) and resolves with its stdout. The
+ * agent is stopped (SIGTERM, then SIGKILL 2 s later) on timeout or when the signal fires.
+ * Rejects with a one-line reason when the agent cannot start, is stopped, or exits without
+ * printing anything.
  */
 export function spawnPlanner(prompt: string, agent: PlannerAgent, options: SpawnPlannerOptions): Promise<string> {
 	const [command, ...args] = plannerArgv(prompt, agent, options);
+	const timeoutMs = options.timeoutMs ?? 600_000;
+	const {signal} = options;
 	return new Promise((resolvePromise, reject) => {
+		if (signal?.aborted) {
+			reject(new Error('cancelled'));
+			return;
+		}
 		// Not detached: the planner runs while the user watches, so the terminal's Ctrl-C must
 		// reach it together with fanout.
 		const child = spawn(command!, args, {cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe']});
 		const stdout: Buffer[] = [];
 		let stderr = '';
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			child.kill('SIGKILL');
-		}, options.timeoutMs ?? 600_000);
+		let stopped: string | undefined;
+		let killTimer: NodeJS.Timeout | undefined;
+		const stop = (why: string) => {
+			if (stopped !== undefined) return;
+			stopped = why;
+			child.kill('SIGTERM');
+			// An agent that ignores SIGTERM still goes.
+			killTimer = setTimeout(() => child.kill('SIGKILL'), 2000);
+			killTimer.unref();
+		};
+		const onAbort = () => stop('cancelled');
+		signal?.addEventListener('abort', onAbort, {once: true});
+		const timer = setTimeout(() => stop(`no answer within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+		const finish = () => {
+			clearTimeout(timer);
+			clearTimeout(killTimer);
+			signal?.removeEventListener('abort', onAbort);
+		};
 		child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
 		child.stderr.on('data', (chunk: Buffer) => {
 			stderr = (stderr + chunk.toString('utf8')).slice(-2000);
 		});
 		child.on('error', error => {
-			clearTimeout(timer);
+			finish();
 			const code = (error as NodeJS.ErrnoException).code;
 			reject(new Error(code === 'ENOENT' ? `${command} is not installed (not found on PATH)` : error.message));
 		});
 		child.on('close', code => {
-			clearTimeout(timer);
+			finish();
 			const text = Buffer.concat(stdout).toString('utf8');
-			if (timedOut) reject(new Error(`no answer within ${Math.round((options.timeoutMs ?? 600_000) / 1000)} s`));
+			if (stopped !== undefined) reject(new Error(stopped));
 			else if (text.trim() === '') {
 				const last = stderr.trim().split('\n').pop() ?? '';
 				reject(new Error(`${command} exited with code ${code ?? 'none'} without an answer${last === '' ? '' : `: ${last}`}`));

@@ -11,7 +11,7 @@ import type {Plan} from '../plan/types.js';
 import {validatePlanAgainstFiles} from '../plan/validate.js';
 import {planToYaml} from '../plan/yaml.js';
 import type {Command} from './io.js';
-import {missingPlanMessage, parseCommandArgs, usageError} from './validate.js';
+import {onePlanFile, parseCommandArgs, usageError} from './validate.js';
 
 const usage = `Usage: fanout schedule PLAN [--max-parallel N] [--out FILE] [--workspace DIR]
 
@@ -39,16 +39,14 @@ export const scheduleCommand: Command = async (argv, io) => {
 		io.stdout(usage);
 		return 0;
 	}
-	const [file, ...extra] = args.positionals;
-	if (file === undefined) return usageError(io, 'schedule', 'which plan? Give the path of a plan file with a flat tasks: list.', usage);
-	if (extra.length > 0) return usageError(io, 'schedule', `one plan at a time (got ${args.positionals.length}).`, usage);
+	const planFile = onePlanFile(io.cwd, args.positionals, 'which plan? Give the path of a plan file with a flat tasks: list.');
+	if (!planFile.ok) return usageError(io, 'schedule', planFile.message, usage);
+	const {file} = planFile;
 	const rawMax = args.values['max-parallel'];
 	const maxParallel = rawMax === undefined ? undefined : Number(rawMax);
 	if (maxParallel !== undefined && (!Number.isInteger(maxParallel) || maxParallel < 1)) {
 		return usageError(io, 'schedule', `--max-parallel takes a whole number of at least 1, not "${rawMax}".`, usage);
 	}
-	const missing = missingPlanMessage(io.cwd, file);
-	if (missing) return usageError(io, 'schedule', missing, usage);
 
 	const loaded = loadPlan(file, {cwd: io.cwd, ...(args.values.workspace !== undefined ? {workspace: args.values.workspace} : {})});
 	if (!loaded.ok) {

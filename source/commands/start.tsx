@@ -1,5 +1,6 @@
 // `fanout` with no arguments in a terminal: the start screen lists ./plans and recent runs;
-// Enter opens the plan (into its review screen) or resumes the run.
+// Enter opens the plan (into its review screen), the planning wizard ("New plan", on the
+// current folder) or resumes the run.
 
 import {readdirSync} from 'node:fs';
 import {join, relative, resolve} from 'node:path';
@@ -11,6 +12,7 @@ import {KeysProvider} from '../ui/hooks/use-keys.js';
 import {StartScreen} from '../ui/screens/start-screen.js';
 import type {StartChoice, StartPlan, StartRun} from '../ui/screens/start-screen.js';
 import type {Command, CommandIO} from './io.js';
+import type {WizardOptions} from './plan.js';
 import {resumeCommand, runCommand} from './run.js';
 
 function findPlans(cwd: string): StartPlan[] {
@@ -80,10 +82,34 @@ async function pick(io: CommandIO): Promise<StartChoice | undefined> {
 	});
 }
 
-/** `fanout` (no arguments, in a terminal) */
-export const startCommand: Command = async (argv, io) => {
-	const choice = await pick(io);
-	if (!choice) return 0;
-	if (choice.kind === 'plan') return runCommand([relative(io.cwd, resolve(choice.file)), ...argv], io);
-	return resumeCommand([choice.id, ...argv], io);
+/** What the start command hands each choice to; replaceable in tests. */
+export type StartDeps = {
+	/** Shows the start screen and resolves with the choice (undefined: the user quit). */
+	readonly pick?: (io: CommandIO) => Promise<StartChoice | undefined>;
+	/** The planning wizard, as `fanout plan` opens it (it runs the plan when asked to). */
+	readonly openWizard?: (options: WizardOptions, io: CommandIO) => Promise<number>;
+	readonly run?: Command;
+	readonly resume?: Command;
 };
+
+/** Builds `fanout` (no arguments) around the screen and the commands its choices lead to. */
+export function createStartCommand(deps: StartDeps = {}): Command {
+	return async (argv, io) => {
+		const choice = await (deps.pick ?? pick)(io);
+		if (!choice) return 0;
+		switch (choice.kind) {
+			case 'plan':
+				return (deps.run ?? runCommand)([relative(io.cwd, resolve(choice.file)), ...argv], io);
+			case 'new': {
+				// Loaded only when asked for: the wizard brings its machine and steps along.
+				const openWizard = deps.openWizard ?? (await import('./wizard.js')).openWizard;
+				return openWizard({workspace: io.cwd}, io);
+			}
+			case 'run':
+				return (deps.resume ?? resumeCommand)([choice.id, ...argv], io);
+		}
+	};
+}
+
+/** `fanout` (no arguments, in a terminal) */
+export const startCommand: Command = createStartCommand();

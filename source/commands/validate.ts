@@ -44,12 +44,19 @@ export function usageError(io: CommandIO, command: string, message: string, text
 	return 2;
 }
 
-/** A missing plan file is a usage error (exit 2), not an invalid plan. */
-export function missingPlanMessage(cwd: string, file: string): string | undefined {
+/**
+ * The one plan file a command takes (validate, schedule), or the usage message for what is
+ * wrong: none given (`whichPlan`), several, or no such file. A missing plan file is a usage
+ * error (exit 2), not an invalid plan.
+ */
+export function onePlanFile(cwd: string, positionals: readonly string[], whichPlan: string): {readonly ok: true; readonly file: string} | {readonly ok: false; readonly message: string} {
+	const [file, ...extra] = positionals;
+	if (file === undefined) return {ok: false, message: whichPlan};
+	if (extra.length > 0) return {ok: false, message: `one plan at a time (got ${positionals.length}).`};
 	const path = resolve(cwd, file);
-	if (!existsSync(path)) return `no such file: ${file}`;
-	if (!statSync(path).isFile()) return `${file} is not a file`;
-	return undefined;
+	if (!existsSync(path)) return {ok: false, message: `no such file: ${file}`};
+	if (!statSync(path).isFile()) return {ok: false, message: `${file} is not a file`};
+	return {ok: true, file};
 }
 
 /** `fanout validate`: see the usage text above. */
@@ -64,11 +71,9 @@ export const validateCommand: Command = async (argv, io) => {
 		io.stdout(usage);
 		return 0;
 	}
-	const [file, ...extra] = args.positionals;
-	if (file === undefined) return usageError(io, 'validate', 'which plan? Give the path of a plan file.', usage);
-	if (extra.length > 0) return usageError(io, 'validate', `one plan at a time (got ${args.positionals.length}).`, usage);
-	const missing = missingPlanMessage(io.cwd, file);
-	if (missing) return usageError(io, 'validate', missing, usage);
+	const plan = onePlanFile(io.cwd, args.positionals, 'which plan? Give the path of a plan file.');
+	if (!plan.ok) return usageError(io, 'validate', plan.message, usage);
+	const {file} = plan;
 	if (args.values.workspace !== undefined && !existsSync(resolve(io.cwd, args.values.workspace))) {
 		return usageError(io, 'validate', `no such workspace folder: ${args.values.workspace}`, usage);
 	}

@@ -2,9 +2,8 @@
 // with the real effects (the agent planner, writing plans/<name>.yaml), renders it with Ink, and
 // after saving runs the plan at once when the user asks to.
 
-import {spawn} from 'node:child_process';
-import {mkdirSync, statSync, writeFileSync} from 'node:fs';
-import {dirname, relative, resolve} from 'node:path';
+import {statSync} from 'node:fs';
+import {relative, resolve} from 'node:path';
 import {render, type RenderOptions} from 'ink';
 import {createActor, fromPromise, toPromise} from 'xstate';
 import {wizardMachine, type PlannerRequest, type SaveRequest, type SaveResult, type WizardOutput} from '../machine/wizard.js';
@@ -15,7 +14,16 @@ import {listWorkspaceFiles, summarizeTree} from '../plan/workspace-tree.js';
 import {planToYaml} from '../plan/yaml.js';
 import {WizardScreen, type WizardActor} from '../ui/wizard/wizard-screen.js';
 import type {Command, CommandIO} from './io.js';
-import {createPlanCommand, plannerArgv, type PlannerAgent, type PlannerContext, type WizardOptions} from './plan.js';
+import {
+	createPlanCommand,
+	schemaReference,
+	spawnPlanner,
+	workspaceField,
+	writePlanFile,
+	type PlannerAgent,
+	type PlannerContext,
+	type WizardOptions,
+} from './plan.js';
 
 /** Runs a saved plan (`fanout run <file>`), resolving with its exit code. */
 export type RunPlan = (file: string, io: CommandIO) => Promise<number>;
@@ -23,7 +31,8 @@ export type RunPlan = (file: string, io: CommandIO) => Promise<number>;
 /**
  * Runs an agent planner and resolves with its stdout, like plan.ts's RunPlanner, plus a signal
  * that fires when the user leaves the planning step: the agent must stop then, or it would
- * keep fanout alive after the wizard ends. (Any RunPlanner fits: it may ignore the signal.)
+ * keep fanout alive after the wizard ends (spawnPlanner's `signal`). Any RunPlanner fits: it
+ * may ignore the signal.
  */
 export type WizardRunPlanner = (prompt: string, agent: PlannerAgent, context: PlannerContext, signal: AbortSignal) => Promise<string>;
 
@@ -36,77 +45,6 @@ export type WizardDeps = {
 	/** Ink's render options for tests (stdin/stdout of a fake terminal). */
 	readonly renderOptions?: RenderOptions;
 };
-
-/**
- * The agent planner as a child process (the same command lines as `fanout plan --planner`),
- * killed when the signal fires or after 10 minutes. Rejects with a one-line reason.
- */
-export function spawnAbortablePlanner(prompt: string, agent: PlannerAgent, context: PlannerContext, signal: AbortSignal, timeoutMs = 600_000): Promise<string> {
-	const [command, ...args] = plannerArgv(prompt, agent, context);
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(command!, args, {cwd: context.cwd, stdio: ['ignore', 'pipe', 'pipe']});
-		const stdout: Buffer[] = [];
-		let stderr = '';
-		let stopped: string | undefined;
-		const stop = (why: string) => {
-			stopped = why;
-			child.kill('SIGTERM');
-			// An agent that ignores SIGTERM still goes.
-			setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-		};
-		const onAbort = () => stop('cancelled');
-		signal.addEventListener('abort', onAbort, {once: true});
-		const timer = setTimeout(() => stop(`no answer within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-		const finish = () => {
-			clearTimeout(timer);
-			signal.removeEventListener('abort', onAbort);
-		};
-		child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-		child.stderr.on('data', (chunk: Buffer) => {
-			stderr = (stderr + chunk.toString('utf8')).slice(-2000);
-		});
-		child.on('error', error => {
-			finish();
-			const code = (error as NodeJS.ErrnoException).code;
-			reject(new Error(code === 'ENOENT' ? `${command} is not installed (not found on PATH)` : error.message));
-		});
-		child.on('close', code => {
-			finish();
-			const text = Buffer.concat(stdout).toString('utf8');
-			if (stopped !== undefined) reject(new Error(stopped));
-			else if (text.trim() === '') {
-				const last = stderr.trim().split('\n').pop() ?? '';
-				reject(new Error(`${command} exited with code ${code ?? 'none'} without an answer${last === '' ? '' : `: ${last}`}`));
-			} else resolvePromise(text);
-		});
-	});
-}
-
-/** The plan's `workspace:` as seen from the folder the plan file is written to. */
-function workspaceField(outFile: string, workspace: string): string {
-	const rel = relative(dirname(outFile), workspace).replaceAll('\\', '/');
-	return rel === '' ? '.' : rel;
-}
-
-/**
- * The schema line's target, as `fanout plan` writes it: a `fanout.schema.json` kept in the
- * current folder or the workspace (relative to the plan), else the schema's own $id.
- */
-function schemaReference(outFile: string, folders: readonly string[]): string | undefined {
-	for (const folder of folders) {
-		const candidate = resolve(folder, 'fanout.schema.json');
-		try {
-			if (statSync(candidate).isFile()) {
-				const rel = relative(dirname(outFile), candidate).replaceAll('\\', '/');
-				return rel.startsWith('.') ? rel : `./${rel}`;
-			}
-		} catch {
-			// Not there: try the next folder.
-		}
-	}
-	const id = planJsonSchema()['$id'];
-	return typeof id === 'string' ? id : undefined;
-}
 
 /** Writes a plan as YAML (schema line on top); refuses to overwrite unless asked. Never throws. */
 export function savePlanFile(plan: Plan, path: string, overwrite: boolean, io: Pick<CommandIO, 'cwd'>, workspace: string): SaveResult {
@@ -123,14 +61,8 @@ export function savePlanFile(plan: Plan, path: string, overwrite: boolean, io: P
 	if (exists && !overwrite) return {ok: false, exists: true};
 	if (!/\.(ya?ml|json)$/i.test(file)) return {ok: false, error: `${shown} should end in .yaml (fanout reads .yaml, .yml and .json plans)`};
 	const schema = schemaReference(file, [io.cwd, workspace]);
-	const yaml = planToYaml(plan, schema === undefined ? {} : {schema});
-	try {
-		mkdirSync(dirname(file), {recursive: true});
-		writeFileSync(file, yaml);
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		return {ok: false, error: `cannot write ${shown}: ${code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is a file' : (code ?? 'unknown error')}`};
-	}
+	const failure = writePlanFile(file, planToYaml(plan, schema === undefined ? {} : {schema}), shown);
+	if (failure) return {ok: false, error: failure};
 	return {ok: true, file: shown.startsWith('..') ? file : shown};
 }
 
@@ -166,7 +98,7 @@ export function createWizardActor(options: WizardOptions, io: CommandIO, files: 
  * unless deps.renderOptions gives another.
  */
 export async function runWizard(options: WizardOptions, io: CommandIO, deps: WizardDeps = {}): Promise<WizardOutput> {
-	const runPlanner = deps.runPlanner ?? spawnAbortablePlanner;
+	const runPlanner = deps.runPlanner ?? ((prompt, agent, context, signal) => spawnPlanner(prompt, agent, {...context, signal}));
 	const {files} = await listWorkspaceFiles(options.workspace);
 	const actor = createWizardActor(options, io, files, runPlanner);
 	actor.start();

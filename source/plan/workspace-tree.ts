@@ -47,7 +47,7 @@ export async function listWorkspaceFiles(workspace: string): Promise<WorkspaceSc
 	const started = performance.now();
 	const rootRules = parseGitignore(await readText(join(workspace, '.gitignore')), '');
 	// Only un-negated rules can safely prune the walk: a later `!x` could bring a file back.
-	const pruning = rootRules.some(r => r.negated) ? [] : rootRules.flatMap(r => r.globs.map(g => `${g}/**`));
+	const pruning = rootRules.some(r => r.negated) ? [] : rootRules.map(r => `${workspaceGlob(r)}/**`);
 	const all = await fg('**', {
 		cwd: workspace,
 		dot: true,
@@ -76,36 +76,46 @@ async function readText(path: string): Promise<string> {
 	}
 }
 
-/** One .gitignore line, turned into globs relative to the workspace. */
+/** One .gitignore line (gitignore(5) syntax). */
 export type GitignoreRule = {
 	readonly negated: boolean;
 	readonly directoryOnly: boolean;
-	/** The pattern itself as workspace-relative globs. */
-	readonly globs: readonly string[];
+	/**
+	 * The pattern as a glob relative to `base`: anchored patterns (a slash before the end) as
+	 * written, the others behind a leading globstar so they match at any depth.
+	 */
+	readonly pattern: string;
 	/** Folder of the .gitignore that holds the rule ('' at the top). */
 	readonly base: string;
 };
 
-/** Parses .gitignore text (from the folder `base`) into rules; comments and blanks are dropped. */
+/**
+ * Parses .gitignore text (from the folder `base`) into rules; comments and blanks are dropped.
+ * The one parser for both the planners' scan and the runner's ignore rules.
+ */
 export function parseGitignore(text: string, base: string): GitignoreRule[] {
 	const rules: GitignoreRule[] = [];
 	for (const raw of text.split(/\r?\n/)) {
+		// Trailing spaces go unless escaped with a backslash.
 		let line = raw.replace(/(?<!\\)\s+$/, '');
 		if (line === '' || line.startsWith('#')) continue;
 		const negated = line.startsWith('!');
 		if (negated) line = line.slice(1);
-		if (line.startsWith('\\')) line = line.slice(1);
+		// `\!` and `\#` keep their backslash: glob matchers read it as the literal character,
+		// while a bare leading `!` would turn the glob into a negation.
 		const directoryOnly = line.endsWith('/');
-		if (directoryOnly) line = line.slice(0, -1);
+		if (directoryOnly) line = line.replace(/\/+$/, '');
 		if (line === '') continue;
 		// A slash anywhere but the end anchors the pattern to the .gitignore's folder.
 		const anchored = line.includes('/');
-		if (line.startsWith('/')) line = line.slice(1);
-		const prefix = base === '' ? '' : `${base}/`;
-		const glob = anchored ? `${prefix}${line}` : `${prefix}**/${line}`;
-		rules.push({negated, directoryOnly, globs: [glob], base});
+		rules.push({negated, directoryOnly, pattern: anchored ? line.replace(/^\/+/, '') : `**/${line}`, base});
 	}
 	return rules;
+}
+
+/** A rule's pattern as a workspace-relative glob. */
+function workspaceGlob(rule: GitignoreRule): string {
+	return rule.base === '' ? rule.pattern : `${rule.base}/${rule.pattern}`;
 }
 
 /**
@@ -117,7 +127,8 @@ export function gitignoreMatcher(rules: readonly GitignoreRule[]): (file: string
 	// Raw regular expressions: picomatch's matcher wrapper costs more than the test itself
 	// when it runs over 100,000 paths.
 	const sources = rules.map(rule => {
-		const parts = rule.globs.flatMap(g => (rule.directoryOnly ? [`${g}/**`] : [g, `${g}/**`]));
+		const glob = workspaceGlob(rule);
+		const parts = rule.directoryOnly ? [`${glob}/**`] : [glob, `${glob}/**`];
 		return parts.map(part => picomatch.makeRe(part, globOptions).source).join('|');
 	});
 	if (!rules.some(rule => rule.negated)) {

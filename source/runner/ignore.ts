@@ -6,6 +6,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import {globOptions, normalizePath} from '../plan/ownership.js';
+import {parseGitignore, type GitignoreRule} from '../plan/workspace-tree.js';
 
 /** Directory names ignored at any depth, whatever the plan says. */
 export const fixedIgnoredDirs = ['.git', '.fanout', 'node_modules'] as const;
@@ -79,14 +80,11 @@ async function loadGitIgnore(workspace: string): Promise<GitIgnore | undefined> 
 	return {listed, listedDirs, rules};
 }
 
-/** One compiled ignore rule. */
-export type GitIgnoreRule = {
-	/** Directory of the file the rule came from, relative to the repository top ('' = top). */
-	readonly base: string;
-	readonly negate: boolean;
-	readonly dirOnly: boolean;
-	readonly match: (subPath: string) => boolean;
-};
+/**
+ * One ignore rule with its matcher, which tests a path below the rule's folder (`base`, here
+ * relative to the repository top).
+ */
+export type CompiledGitignoreRule = GitignoreRule & {readonly match: (subPath: string) => boolean};
 
 async function loadGitRules(workspace: string, topLevel: string): Promise<(relPath: string) => boolean> {
 	const real = await git(workspace, ['rev-parse', '--show-prefix']);
@@ -107,41 +105,23 @@ async function loadGitRules(workspace: string, topLevel: string): Promise<(relPa
 		const dir = path.posix.dirname(file);
 		sources.push({base: dir === '.' ? '' : dir, file: path.join(topLevel, file)});
 	}
-	const rules: GitIgnoreRule[] = [];
+	const rules: CompiledGitignoreRule[] = [];
 	for (const source of sources) {
 		const text = await readFile(source.file, 'utf8').catch(() => '');
-		rules.push(...parseGitignore(text, source.base));
+		rules.push(...compileGitignore(text, source.base));
 	}
 	if (rules.length === 0) return () => false;
 	return (relPath: string) => matchGitRules(rules, prefix === '' ? relPath : `${prefix}/${relPath}`);
 }
 
-/** Parses one ignore file's text into rules (gitignore(5) syntax). Exported for tests. */
-export function parseGitignore(text: string, base: string): GitIgnoreRule[] {
-	const rules: GitIgnoreRule[] = [];
-	for (const rawLine of text.split('\n')) {
-		let line = rawLine.replace(/\r$/, '');
-		if (line === '' || line.startsWith('#')) continue;
-		line = line.replace(/(?<!\\)\s+$/, '');
-		let negate = false;
-		if (line.startsWith('!')) {
-			negate = true;
-			line = line.slice(1);
-		} else if (line.startsWith('\\!') || line.startsWith('\\#')) line = line.slice(1);
-		const dirOnly = line.endsWith('/');
-		if (dirOnly) line = line.replace(/\/+$/, '');
-		if (line === '') continue;
-		// A slash at the start or in the middle anchors the pattern to the file's directory.
-		const anchored = line.includes('/');
-		const pattern = anchored ? line.replace(/^\//, '') : `**/${line}`;
-		rules.push({base, negate, dirOnly, match: picomatch(pattern, {dot: true})});
-	}
-	return rules;
+/** Parses one ignore file's text (gitignore(5) syntax) and compiles each rule's matcher. */
+export function compileGitignore(text: string, base: string): CompiledGitignoreRule[] {
+	return parseGitignore(text, base).map(rule => ({...rule, match: picomatch(rule.pattern, {dot: true})}));
 }
 
 // Git walks the path from the top: once a directory is ignored nothing below it can be
 // re-included, and within one level the last matching rule decides.
-function matchGitRules(rules: readonly GitIgnoreRule[], topRelPath: string): boolean {
+function matchGitRules(rules: readonly CompiledGitignoreRule[], topRelPath: string): boolean {
 	const segments = topRelPath.split('/');
 	let current = '';
 	for (let index = 0; index < segments.length; index++) {
@@ -149,10 +129,10 @@ function matchGitRules(rules: readonly GitIgnoreRule[], topRelPath: string): boo
 		const isDir = index < segments.length - 1;
 		let ignored = false;
 		for (const rule of rules) {
-			if (rule.dirOnly && !isDir) continue;
+			if (rule.directoryOnly && !isDir) continue;
 			if (rule.base !== '' && !current.startsWith(`${rule.base}/`)) continue;
 			const subPath = rule.base === '' ? current : current.slice(rule.base.length + 1);
-			if (rule.match(subPath)) ignored = !rule.negate;
+			if (rule.match(subPath)) ignored = !rule.negated;
 		}
 		if (ignored) return true;
 	}

@@ -59,9 +59,12 @@ test('an invalid flat plan exits 1 with located errors', async () => {
 
 test('usage errors exit 2', async () => {
 	writeFileSync(join(dir, 'ok.yaml'), flat);
-	for (const argv of [[], ['nope.yaml'], ['ok.yaml', '--max-parallel', '0'], ['ok.yaml', '--max-parallel', 'two'], ['ok.yaml', '--wat']]) {
+	for (const argv of [[], ['nope.yaml'], ['ok.yaml', 'ok.yaml'], ['.'], ['ok.yaml', '--max-parallel', '0'], ['ok.yaml', '--max-parallel', 'two'], ['ok.yaml', '--wat']]) {
 		const {code, err} = await run(argv);
 		assert.equal(code, 2, argv.join(' '));
 		assert.match(err, /Usage: fanout schedule PLAN/);
 	}
+	assert.match((await run([])).err, /^fanout schedule: which plan\? Give the path of a plan file with a flat tasks: list\./);
+	assert.match((await run(['ok.yaml', 'ok.yaml'])).err, /^fanout schedule: one plan at a time \(got 2\)\./);
+	assert.match((await run(['.'])).err, /^fanout schedule: \. is not a file/);
 });

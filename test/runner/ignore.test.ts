@@ -6,7 +6,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
-import {createIgnore, parseGitignore} from '../../source/runner/ignore.js';
+import {compileGitignore, createIgnore} from '../../source/runner/ignore.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -118,19 +118,27 @@ test('outside a git repository only the fixed directories and plan globs apply',
 	assert.equal(ignore('tmp/a'), true);
 });
 
-test('parseGitignore: comments, blanks, trailing spaces, escapes', () => {
-	const rules = parseGitignore('\n# c\n  \na.txt   \n\\!bang\n!neg\nsub/dir/\n', '');
+test('compileGitignore: comments, blanks, trailing spaces, escapes', () => {
+	const rules = compileGitignore('\n# c\n  \na.txt   \n\\!bang\n!neg\nsub/dir/\n\\#hash\n/\\!root/x\nwin\r\n', '');
 	assert.deepEqual(
-		rules.map(rule => [rule.negate, rule.dirOnly]),
+		rules.map(rule => [rule.negated, rule.directoryOnly]),
 		[
 			[false, false],
 			[false, false],
 			[true, false],
 			[false, true],
+			[false, false],
+			[false, false],
+			[false, false],
 		],
 	);
 	assert.equal(rules[0]!.match('x/a.txt'), true);
 	assert.equal(rules[1]!.match('!bang'), true);
 	assert.equal(rules[3]!.match('sub/dir'), true);
 	assert.equal(rules[3]!.match('x/sub/dir'), false);
+	assert.equal(rules[4]!.match('#hash'), true);
+	// An escaped `!` at the start of an anchored pattern is a literal, not a negated glob.
+	assert.equal(rules[5]!.match('!root/x'), true);
+	assert.equal(rules[5]!.match('other'), false);
+	assert.equal(rules[6]!.match('win'), true);
 });

@@ -1,7 +1,9 @@
-// parseNeedsMarker: the FANOUT-NEEDS line in the shapes workers really print it.
+// parseNeedsMarker: the FANOUT-NEEDS line in the shapes workers really print it, and the
+// agents' parseNeedsLine, which reads agent text by the same rules.
 
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {parseNeedsLine} from '../../source/runner/agents/common.js';
 import {parseNeedsMarker} from '../../source/runner/marker.js';
 
 test('a plain marker gives the path', () => {
@@ -57,4 +59,15 @@ test('a path with spaces is kept whole', () => {
 test('an empty reason is dropped', () => {
 	assert.deepEqual(parseNeedsMarker('FANOUT-NEEDS: a.ts --  '), {path: 'a.ts'});
 	assert.deepEqual(parseNeedsMarker('FANOUT-NEEDS: a.ts --'), {path: 'a.ts'});
+});
+
+test('agent text: the same rules, and any spelling of the workspace makes a path relative', () => {
+	for (const line of ['\u001B[33mFANOUT-NEEDS:\u001B[0m `src/a.ts` -- why', 'FANOUT-NEEDS: ././src//x/../y.ts', 'print FANOUT-NEEDS: a', 'FANOUT-NEEDS: a.ts --']) {
+		assert.deepEqual(parseNeedsLine(line), parseNeedsMarker(line));
+	}
+	const roots = ['/link/app', '/real/app'];
+	assert.deepEqual(parseNeedsLine('FANOUT-NEEDS: /real/app/src/a.ts -- x', roots), {path: 'src/a.ts', reason: 'x'});
+	assert.deepEqual(parseNeedsLine('FANOUT-NEEDS: /link/app/src/b.ts', roots), {path: 'src/b.ts'});
+	assert.deepEqual(parseNeedsLine('FANOUT-NEEDS: /elsewhere/c.ts', roots), {path: '/elsewhere/c.ts'});
+	assert.deepEqual(parseNeedsLine('FANOUT-NEEDS: ../d.ts', roots), {path: '/link/d.ts'});
 });

@@ -197,9 +197,16 @@ test('start screen: plans and runs; enter opens the picked one', async () => {
 	assert.match(frame, /add-logging +module +3 phases +5 tasks +✓ valid/);
 	assert.match(frame, /broken +custom +1 phase +2 tasks +✗ line 4: unknown field "own"/);
 	assert.match(frame, /2026-11-27T17-02-11 +add-logging +interrupted +resumable/);
+	// New plan closes the plans list, before the runs.
+	assert.match(frame, /broken[^\n]*\n +\+ New plan… +the planning wizard[^\n]*\n *\n Recent runs/);
 	app.stdin.write(ENTER);
 	await tick();
 	app.stdin.write(ARROW_DOWN);
+	await tick();
+	app.stdin.write(ARROW_DOWN);
+	await tick();
+	assert.match(plain(app.lastFrame()), /enter new plan/);
+	app.stdin.write(ENTER);
 	await tick();
 	app.stdin.write(ARROW_DOWN);
 	await tick();
@@ -210,9 +217,66 @@ test('start screen: plans and runs; enter opens the picked one', async () => {
 	await tick();
 	assert.deepEqual(opened, [
 		{kind: 'plan', file: 'plans/add-logging.yaml'},
+		{kind: 'new'},
 		{kind: 'run', id: '2026-11-27T17-02-11'},
 	]);
 	assert.equal(quit, 1);
+});
+
+test('start screen without plans: New plan is picked first; n opens it from anywhere', async () => {
+	const opened: StartChoice[] = [];
+	const app = render(
+		<KeysProvider>
+			<StartScreen
+				width={100}
+				height={12}
+				plans={[]}
+				runs={[{id: '2026-11-27T17-02-11', planName: 'add-logging', outcome: 'failed', resumable: true}]}
+				onOpen={choice => opened.push(choice)}
+				onQuit={() => {}}
+			/>
+		</KeysProvider>,
+	);
+	await tick();
+	const frame = plain(app.lastFrame());
+	assert.match(frame, /Plans \(none in \.\/plans\)\n +\+ New plan…/);
+	assert.match(frame, /enter new plan · n new plan · q quit/);
+	app.stdin.write(ENTER);
+	await tick();
+	app.stdin.write(ARROW_DOWN);
+	await tick();
+	assert.match(plain(app.lastFrame()), /enter resume/);
+	app.stdin.write('n');
+	await tick();
+	assert.deepEqual(opened, [{kind: 'new'}, {kind: 'new'}]);
+});
+
+test('start screen: a long plan list scrolls with the pick and keeps New plan in view', async () => {
+	const plans = Array.from({length: 12}, (_, i) => ({file: `plans/p${String(i + 1).padStart(2, '0')}.yaml`, name: `p${String(i + 1).padStart(2, '0')}`, pattern: 'module', phases: 1, tasks: 1, valid: true}));
+	const opened: StartChoice[] = [];
+	const app = render(
+		<KeysProvider>
+			<StartScreen width={100} height={13} plans={plans} runs={[]} onOpen={choice => opened.push(choice)} onQuit={() => {}} />
+		</KeysProvider>,
+	);
+	await tick();
+	let frame = plain(app.lastFrame());
+	assert.equal(frame.split('\n').length, 13);
+	assert.match(frame, /p01 /);
+	assert.doesNotMatch(frame, /p12 /);
+	assert.match(frame, /\+ New plan… .* · ↑↓ for 6 more plans\n/);
+	// One key per write, each given its tick: keys written together may arrive as one chunk.
+	for (let i = 0; i < 11; i++) {
+		app.stdin.write(ARROW_DOWN);
+		await tick();
+	}
+	frame = plain(app.lastFrame());
+	assert.match(frame, /p12 /);
+	assert.doesNotMatch(frame, /p01 /);
+	assert.match(frame, /\+ New plan…/);
+	app.stdin.write(ENTER);
+	await tick();
+	assert.deepEqual(opened, [{kind: 'plan', file: 'plans/p12.yaml'}]);
 });
 
 test('validating: one spinner line while the plan is checked', async () => {

@@ -9,7 +9,8 @@ import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {after, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import {createOpenWizard, planCommandWithWizard, spawnAbortablePlanner} from '../../source/commands/wizard.js';
+import {spawnPlanner} from '../../source/commands/plan.js';
+import {createOpenWizard, planCommandWithWizard} from '../../source/commands/wizard.js';
 import type {CommandIO} from '../../source/commands/io.js';
 import {editText, visibleWindow} from '../../source/ui/wizard/text-input.js';
 import {CTRL_C, ENTER, eventually, plain, tick} from './helpers.js';
@@ -134,23 +135,27 @@ function fakeClaude(script: string): {readonly path: string; readonly dir: strin
 	return {dir, path: `${dir}:${process.env['PATH'] ?? ''}`};
 }
 
-test('the planner child process: its answer, a missing agent, and a cancel that stops it at once', async () => {
+test('the planner child process: its answer, a missing agent, a cancel and a timeout that stop it at once', async () => {
 	const savedPath = process.env['PATH'];
 	try {
 		const context = {cwd: tmpdir(), schema: {}};
 		process.env['PATH'] = fakeClaude('echo \'{"name":"p","phases":[]}\'').path;
-		assert.equal((await spawnAbortablePlanner('plan it', 'claude', context, new AbortController().signal)).trim(), '{"name":"p","phases":[]}');
+		assert.equal((await spawnPlanner('plan it', 'claude', context)).trim(), '{"name":"p","phases":[]}');
 		process.env['PATH'] = fakeClaude('exec sleep 30').path;
 		const controller = new AbortController();
 		const started = Date.now();
-		const answer = spawnAbortablePlanner('plan it', 'claude', context, controller.signal);
+		const answer = spawnPlanner('plan it', 'claude', {...context, signal: controller.signal});
 		setTimeout(() => controller.abort(), 200);
 		await assert.rejects(answer, /cancelled/);
 		assert.ok(Date.now() - started < 5000, 'the agent was stopped, not waited for');
+		await assert.rejects(spawnPlanner('plan it', 'claude', {...context, signal: AbortSignal.abort()}), /cancelled/);
+		const timedStart = Date.now();
+		await assert.rejects(spawnPlanner('plan it', 'claude', {...context, timeoutMs: 1000}), /no answer within 1 s/);
+		assert.ok(Date.now() - timedStart < 5000, 'the agent was stopped at its timeout');
 		process.env['PATH'] = fakeClaude('echo "not logged in" >&2; exit 1').path;
-		await assert.rejects(spawnAbortablePlanner('plan it', 'claude', context, new AbortController().signal), /claude exited with code 1 without an answer: not logged in/);
+		await assert.rejects(spawnPlanner('plan it', 'claude', context), /claude exited with code 1 without an answer: not logged in/);
 		process.env['PATH'] = '/nonexistent';
-		await assert.rejects(spawnAbortablePlanner('plan it', 'claude', context, new AbortController().signal), /claude is not installed/);
+		await assert.rejects(spawnPlanner('plan it', 'claude', context), /claude is not installed/);
 	} finally {
 		process.env['PATH'] = savedPath;
 	}

@@ -177,6 +177,8 @@ test('Esc goes back a step at a time and nothing typed is lost', async () => {
 	assert.match(frame(), /└── db/);
 	await press(ESCAPE, ESCAPE, ESCAPE, ESCAPE);
 	assert.deepEqual(await done, {outcome: 'cancelled'});
+	// Left unsaved: no step stays drawn (it used to leave the save step on the terminal).
+	await eventually(() => assert.equal(frame().trim(), ''));
 });
 
 test('review keys: add, rename, command, agent, parallel/sequential, remove', async () => {

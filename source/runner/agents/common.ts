@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {normalizePath} from '../../plan/ownership.js';
+import {parseNeedsMarker} from '../marker.js';
 import type {AgentConflict, AgentNeed, AgentUpdate, ParserOptions} from './types.js';
 
 /** Longest pane line an adapter builds from a tool call (the runner caps raw lines itself). */
@@ -65,19 +66,16 @@ export function oneLine(text: string, max: number = maxToolLine): string {
 	return cut ? `${first.slice(0, max)}…` : first;
 }
 
-const markerPattern = /^\s*FANOUT-NEEDS:\s*(\S.*?)\s*$/;
-
-/** Parses a `FANOUT-NEEDS: <path> -- <reason>` line (the reason is optional). */
-export function parseNeedsLine(line: string): AgentNeed | undefined {
-	const match = markerPattern.exec(line);
-	if (!match?.[1]) return undefined;
-	const body = match[1];
-	const split = body.indexOf(' -- ');
-	if (split < 0) return {path: normalizePath(body.trim())};
-	const needPath = normalizePath(body.slice(0, split).trim());
-	const reason = body.slice(split + 4).trim();
-	if (needPath === '') return undefined;
-	return reason === '' ? {path: needPath} : {path: needPath, reason};
+/**
+ * Parses a `FANOUT-NEEDS: <path> -- <reason>` line (the reason is optional) in agent text, by
+ * the same rules as the runner's scan of raw output, so a need reads the same either way.
+ * An absolute path inside the workspace (any of its spellings, see workspaceRoots) becomes
+ * workspace-relative.
+ */
+export function parseNeedsLine(line: string, workspace?: string | readonly string[]): AgentNeed | undefined {
+	if (workspace === undefined || typeof workspace === 'string') return parseNeedsMarker(line, workspace);
+	const found = workspace.map(root => parseNeedsMarker(line, root));
+	return found.find(need => need !== undefined && !path.posix.isAbsolute(need.path)) ?? found[0];
 }
 
 /** Narrows an unknown JSON value to a plain object. */
@@ -129,7 +127,7 @@ export class UpdateBuilder {
 	text(text: string): void {
 		for (const line of textLines(text)) {
 			this.display.push(line);
-			const need = parseNeedsLine(line);
+			const need = parseNeedsLine(line, this.roots);
 			if (need) this.needs.push(need);
 		}
 	}

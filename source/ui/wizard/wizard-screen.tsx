@@ -68,6 +68,9 @@ function WizardSteps({actor, workspace}: Props) {
 	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') send({type: 'wizard.cancel'});
 	});
+	// Left without saving: draw nothing, so the terminal is left as it was before the wizard
+	// rather than showing a step that no longer applies.
+	if (snapshot.matches('cancelled')) return null;
 	const step = stepOf(snapshot.value);
 	const back = () => send({type: 'wizard.back'});
 	const body = (() => {
