@@ -8,18 +8,18 @@ import {benchPhases} from './phases.js';
 import {benchStartup} from './startup.js';
 import {benchThroughput} from './throughput.js';
 import {benchTui} from './tui.js';
-import {benchValidate} from './validate.js';
+import {printBenchValidate} from './validate.js';
 import {benchWatcher} from './watcher.js';
 import {cli} from './common.js';
 
 const benches: Record<string, () => Promise<unknown>> = {
 	startup: benchStartup,
-	validate: () => benchValidate(),
+	validate: printBenchValidate,
 	throughput: () => benchThroughput(),
 	phases: benchPhases,
 	tui: benchTui,
 	detect: benchDetect,
-	watcher: () => benchWatcher(),
+	watcher: () => benchWatcher({log: line => console.log(line)}),
 };
 
 if (!existsSync(cli)) {
