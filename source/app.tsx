@@ -8,7 +8,7 @@ import {sanitizeLine} from './runner/sanitize.js';
 import type {OrchestratorView, PhaseInfo} from './ui/view.js';
 import {useOrchestrator} from './ui/hooks/use-orchestrator.js';
 import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
-import {ClockContext, createClock} from './ui/hooks/clock.js';
+import {ClockContext, createClock, type Clock} from './ui/hooks/clock.js';
 import {KeysProvider} from './ui/hooks/use-keys.js';
 import {useOverlay} from './ui/hooks/use-overlay.js';
 import {ColorContext, colorFromEnv} from './ui/theme.js';
@@ -40,6 +40,8 @@ export type AppProps = {
 	readonly color?: boolean;
 	/** The shared clock's rate: spinners and tail sampling (default 10). */
 	readonly fps?: number;
+	/** The shared clock, when the caller feeds it frame costs (see tui.tsx); else one is made. */
+	readonly clock?: Clock;
 	readonly now?: () => number;
 	/** Files each task owns today, for the approval screen. */
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
@@ -50,8 +52,8 @@ export type AppProps = {
 const finalStates = new Set(['invalid', 'done', 'failed', 'aborted']);
 
 /** The interactive UI of one run. Render with `exitOnCtrlC: false`: Ctrl-C is handled here. */
-export function App({color, fps = 10, now = Date.now, ...rest}: AppProps) {
-	const clock = useMemo(() => createClock(fps, now), [fps, now]);
+export function App({color, fps = 10, now = Date.now, clock: given, ...rest}: AppProps) {
+	const clock = useMemo(() => given ?? createClock(fps, now), [given, fps, now]);
 	const colorOn = useMemo(() => color ?? colorFromEnv(), [color]);
 	return (
 		<ColorContext.Provider value={colorOn}>
@@ -64,7 +66,7 @@ export function App({color, fps = 10, now = Date.now, ...rest}: AppProps) {
 	);
 }
 
-type RootProps = Omit<AppProps, 'color' | 'fps' | 'now'>;
+type RootProps = Omit<AppProps, 'color' | 'fps' | 'now' | 'clock'>;
 
 function Root({actor, store, onExit, onWriteBack, onEditPlan, sanitize = sanitizeLine, ownedFileCounts, phaseInfo}: RootProps) {
 	const snapshot = useOrchestrator(actor);

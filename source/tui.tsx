@@ -5,6 +5,7 @@
 import {useEffect} from 'react';
 import {render, useStdout} from 'ink';
 import {App} from './app.js';
+import {createClock} from './ui/hooks/clock.js';
 import {exitCodeOf} from './machine/selectors.js';
 import type {Conflict} from './machine/types.js';
 import type {Plan} from './plan/types.js';
@@ -89,9 +90,12 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 					});
 				})
 		: undefined;
+	// Frames are paced by what they cost: Ink reports each one's build time to the clock.
+	const clock = createClock(10);
 	const instance = render(
 		<>
 			<App
+				clock={clock}
 				actor={engine.actor}
 				store={engine.store}
 				color={options.color}
@@ -105,7 +109,16 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 			/>
 			<InkWriter onWriter={onWriter} />
 		</>,
-		{exitOnCtrlC: false, patchConsole: false, maxFps: 15, incrementalRendering: process.env["FANOUT_INCREMENTAL"] === "1"},
+		{
+			exitOnCtrlC: false,
+			patchConsole: false,
+			maxFps: 15,
+			// Off by default: Ink 6.8's incremental mode left stale lines when the frame height
+			// changed, and it saves only terminal writes, while the CPU goes into building each frame.
+			// FANOUT_INCREMENTAL=1 turns it on to compare.
+			incrementalRendering: process.env['FANOUT_INCREMENTAL'] === '1',
+			onRender: ({renderTime}) => clock.reportFrame(renderTime),
+		},
 	);
 	// A stop by signal (or a second Ctrl-C) ends the session without waiting for a key.
 	const subscription = engine.actor.subscribe(snapshot => {

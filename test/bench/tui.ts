@@ -16,10 +16,36 @@ function planOf(name: string, args: string): string {
 	return `name: ${name}\nphases:\n  - name: all\n    tasks:\n${tasks}`;
 }
 
-type TmuxRun = {readonly wallMs: number; readonly fanoutCpu: number; readonly tmuxCpu: number; readonly code: number};
+type TmuxRun = {
+	readonly wallMs: number;
+	readonly fanoutCpu: number;
+	readonly tmuxCpu: number;
+	readonly code: number;
+	/** fanout's CPU share of one core inside the steady window, when one was asked for. */
+	readonly steadyShare?: number;
+};
 
-/** Runs `fanout run PLAN --yes` inside tmux at 200x50, approving with `A`, until it exits. */
-function runInTmux(dir: string, plan: string, socket: string): TmuxRun {
+/** A window in ms after approval: the tasks' steady run, without spawning them or the summary. */
+type Window = {readonly fromMs: number; readonly toMs: number};
+
+/** Samples a process's CPU share over `window` (ms after `start`), sleeping in between. */
+function cpuShareIn(pid: number, start: number, window: Window): number {
+	const sleepUntil = (at: number) => {
+		const left = at - performance.now();
+		if (left > 0) spawnSync('sleep', [String(left / 1000)]);
+	};
+	sleepUntil(start + window.fromMs);
+	const cpu0 = cpuSeconds(pid);
+	const t0 = performance.now();
+	sleepUntil(start + window.toMs);
+	return (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000);
+}
+
+/**
+ * Runs `fanout run PLAN` inside tmux at 200x50, approving with `A`, until it exits; with a
+ * window, also fanout's CPU share inside it.
+ */
+function runInTmux(dir: string, plan: string, socket: string, window?: Window): TmuxRun {
 	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 	const pidFile = join(dir, `${plan}.pid`);
 	const exitFile = join(dir, `${plan}.exit`);
@@ -42,6 +68,7 @@ function runInTmux(dir: string, plan: string, socket: string): TmuxRun {
 	const tmux0 = cpuSeconds(tmuxPid);
 	const start = performance.now();
 	tmux('send-keys', '-t', session, 'A');
+	const steadyShare = window ? cpuShareIn(pid, start, window) : undefined;
 	// From approval to the summary: the phase's whole run.
 	wait(/tasks passed|tasks? failed/);
 	const wallMs = performance.now() - start;
@@ -52,7 +79,7 @@ function runInTmux(dir: string, plan: string, socket: string): TmuxRun {
 	while (!existsSync(exitFile) && Date.now() - t < 10_000) spawnSync('sleep', ['0.05']);
 	const code = Number(readFileSync(exitFile, 'utf8').trim());
 	tmux('kill-session', '-t', session);
-	return {wallMs, fanoutCpu, tmuxCpu, code};
+	return {wallMs, fanoutCpu, tmuxCpu, code, ...(steadyShare === undefined ? {} : {steadyShare})};
 }
 
 export async function benchTui(): Promise<void> {
@@ -72,10 +99,17 @@ export async function benchTui(): Promise<void> {
 		console.log(
 			`8 x 20 MB through the TUI (tmux 200x50): ${ms(flood.wallMs)} vs headless ${ms(headless.wallMs)}: ${ratio(flood.wallMs, headless.wallMs)} (target <= 1.5x); fanout CPU ${flood.fanoutCpu.toFixed(2)} s, tmux CPU ${flood.tmuxCpu.toFixed(2)} s; exit ${flood.code}`,
 		);
-		const steady = runInTmux(dir, 'steady.yaml', socket);
-		console.log(`8 tasks printing a line every 10 ms for ${seconds} s: fanout CPU ${((steady.fanoutCpu / (steady.wallMs / 1000)) * 100).toFixed(1)}% of one core (target < 25%); tmux ${((steady.tmuxCpu / (steady.wallMs / 1000)) * 100).toFixed(1)}%`);
-		const silent = runInTmux(dir, 'silent.yaml', socket);
-		console.log(`8 silent tasks for ${seconds} s (spinners only): fanout CPU ${((silent.fanoutCpu / (silent.wallMs / 1000)) * 100).toFixed(1)}% of one core (target < 5%)`);
+		// While they run: from 1.5 s after approval (8 processes spawned) to 1 s before they end.
+		const window = {fromMs: 1500, toMs: Math.max(2500, seconds * 1000 - 1000)};
+		const percent = (share: number | undefined) => `${((share ?? Number.NaN) * 100).toFixed(1)}%`;
+		const steady = runInTmux(dir, 'steady.yaml', socket, window);
+		console.log(
+			`8 tasks printing a line every 10 ms for ${seconds} s: fanout CPU while they run ${percent(steady.steadyShare)} of one core (target < 25%); whole run with spawning and summary ${percent(steady.fanoutCpu / (steady.wallMs / 1000))}; tmux ${percent(steady.tmuxCpu / (steady.wallMs / 1000))}`,
+		);
+		const silent = runInTmux(dir, 'silent.yaml', socket, window);
+		console.log(
+			`8 silent tasks for ${seconds} s (spinners only): fanout CPU while they run ${percent(silent.steadyShare)} of one core (target < 5%); whole run ${percent(silent.fanoutCpu / (silent.wallMs / 1000))}`,
+		);
 	} finally {
 		spawnSync('tmux', ['-L', socket, 'kill-server']);
 		rmSync(dir, {recursive: true, force: true});

@@ -1,12 +1,15 @@
 // Measures the TUI's own CPU at 200x50 with 8 running tasks: silent (spinners only), then all 8
 // printing continuously, with Ink frames per second and time per frame (load-independent-ish).
 // Run: NODE_ENV=production node --import tsx test/ui/cpu.bench.tsx (React's development build
-// costs several times more). STATUS=passed measures panes without spinners. Prints one JSON line.
+// costs several times more). STATUS=passed measures panes without spinners; INCREMENTAL=1 and
+// CONCURRENT=1 turn on Ink's options of those names. The clock is fed Ink's frame times, as in
+// tui.tsx. Prints one JSON line, with the clock's paced delay and spinner step at the end.
 
 import {Writable} from 'node:stream';
 import {EventEmitter} from 'node:events';
 import {render} from 'ink';
 import {App} from '../../source/app.js';
+import {createClock} from '../../source/ui/hooks/clock.js';
 import {FakeView, MemoryStore, makeContext, taskRun, widePlan} from './helpers.js';
 
 class FakeTty extends Writable {
@@ -45,18 +48,20 @@ for (const t of plan.phases[0]!.tasks) store.tail(t.id).push('starting');
 const stdout = new FakeTty();
 let renders = 0;
 let renderMs = 0;
-const instance = render(<App actor={view} store={store} onExit={() => {}} color />, {
+const clock = createClock(10);
+const instance = render(<App clock={clock} actor={view} store={store} onExit={() => {}} color />, {
 	stdout: stdout as unknown as NodeJS.WriteStream,
 	stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
 	exitOnCtrlC: false,
 	patchConsole: false,
 	maxFps: 15,
-	incrementalRendering: true,
+	incrementalRendering: process.env['INCREMENTAL'] === '1',
 	onRender: ({renderTime}) => {
+		clock.reportFrame(renderTime);
 		renders++;
 		renderMs += renderTime;
 	},
-	concurrent: process.env["CONCURRENT"] === "1",
+	concurrent: process.env['CONCURRENT'] === '1',
 });
 
 const writes: number[] = [];
@@ -86,5 +91,5 @@ await new Promise(resolve => setTimeout(resolve, 500));
 const silent = await measure(4000, false);
 const busy = process.env['SILENT_ONLY'] ? 0 : await measure(4000, true);
 instance.unmount();
-console.log(JSON.stringify({silentCpu: Number(silent.toFixed(3)), busyCpu: Number(busy.toFixed(3)), bytesWritten: stdout.bytes, rendersPerSecond: writes, msPerRender: Number((renderMs / Math.max(1, renders)).toFixed(2))}));
+console.log(JSON.stringify({silentCpu: Number(silent.toFixed(3)), busyCpu: Number(busy.toFixed(3)), bytesWritten: stdout.bytes, rendersPerSecond: writes, msPerRender: Number((renderMs / Math.max(1, renders)).toFixed(2)), frameCostMs: Number(clock.frameCostMs().toFixed(1)), spinnerStepMs: clock.spinnerStepMs(), delayMs: clock.delayMs()}));
 process.exit(0);

@@ -1,5 +1,5 @@
 // The UI's pure rules: grid layout, focus moves, overlays, status looks, counts, dependents,
-// exit codes, and the shared clock's timer running only while someone listens.
+// exit codes, the shared clock's timer running only while someone listens, and its pacing.
 
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import {gridLayout, isSmallTerminal, moveFocus} from '../../source/ui/layout.js'
 import {initialOverlay, overlayReducer, visibleOverlay} from '../../source/ui/hooks/overlay.js';
 import {statusStyle, type AnyStatus} from '../../source/ui/theme.js';
 import {dependentsOf, formatDuration, progressBar, runCounts, runExitCode, taskCommand} from '../../source/ui/format.js';
-import {createClock} from '../../source/ui/hooks/clock.js';
+import {createClock, drawBudget, maxDelayMs, paceDelay, spinnerFrameAt, spinnerStepFor} from '../../source/ui/hooks/clock.js';
 import {makeContext, samplePlan, taskRun, task, tick} from './helpers.js';
 
 test('gridLayout: columns by readable width, rows share the height', () => {
@@ -117,4 +117,64 @@ test('the clock ticks only while someone listens', async () => {
 	assert.ok(calls >= 2 && seen === calls);
 	await tick(60);
 	assert.equal(clock.tick(), seen, 'timer stopped with the last listener');
+});
+
+test('paceDelay keeps drawing within its share of a core, between the base rate and a second', () => {
+	assert.equal(paceDelay(100, 0), 100, 'nothing drawn: the base rate');
+	assert.equal(paceDelay(100, 5), 100, 'a cheap frame: the base rate');
+	const delay = paceDelay(100, 60);
+	assert.ok(Math.abs(60 / (60 + delay) - drawBudget) < 0.005, `60 ms then ${delay} ms is ${drawBudget} of a core`);
+	assert.equal(paceDelay(100, 5000), maxDelayMs, 'tails still move once a second');
+});
+
+test('spinnerStepFor slows idle spinners as frames get dearer, never past a second', () => {
+	assert.equal(spinnerStepFor(2), 250);
+	assert.equal(spinnerStepFor(12), 500);
+	assert.equal(spinnerStepFor(25), 1000);
+	assert.equal(spinnerStepFor(400), 1000);
+	// Whatever the step, a spinner moves one frame per step.
+	assert.notEqual(spinnerFrameAt(1000, 1000), spinnerFrameAt(2000, 1000));
+	assert.equal(spinnerFrameAt(2000, 1000), spinnerFrameAt(500, 250));
+});
+
+test('the clock waits longer after a costly tick and measures frames drawn outside ticks', async () => {
+	const clock = createClock(50);
+	let busyMs = 0;
+	const stop = clock.subscribe(() => {
+		// Stands for a render: burn the CPU as a frame would.
+		const end = performance.now() + busyMs;
+		while (performance.now() < end);
+	});
+	await tick(60);
+	assert.equal(clock.delayMs(), 20, 'cheap ticks: the base rate');
+	busyMs = 30;
+	const ticks = clock.tick();
+	await tick(80);
+	assert.ok(clock.tick() > ticks);
+	assert.ok(clock.delayMs() >= 200, `waits ${clock.delayMs()} ms after a 30 ms tick`);
+	assert.ok(clock.frameCostMs() >= 15);
+	assert.equal(clock.spinnerStepMs(), 1000);
+	busyMs = 0;
+	// A frame Ink drew between ticks (a key press, a throttled frame) counts towards the next.
+	clock.reportFrame(80);
+	await tick(clock.delayMs() + 60);
+	assert.ok(clock.delayMs() >= 500, `waits ${clock.delayMs()} ms after 80 ms drawn outside`);
+	stop();
+});
+
+test('the step time never goes back when the spinner step grows', async () => {
+	let time = 1750;
+	const clock = createClock(50, () => time);
+	assert.equal(clock.stepTime(), 1750, 'steps of 250 ms while frames are cheap');
+	const stop = clock.subscribe(() => {
+		const end = performance.now() + 30;
+		while (performance.now() < end);
+	});
+	await tick(60);
+	stop();
+	assert.equal(clock.spinnerStepMs(), 1000);
+	time = 1900;
+	assert.equal(clock.stepTime(), 1750, 'not back to 1000');
+	time = 2100;
+	assert.equal(clock.stepTime(), 2000);
 });

@@ -3,7 +3,7 @@
 
 import {useContext, type ReactNode} from 'react';
 import {Text} from 'ink';
-import {StepTimeContext, spinnerFrameAt, useElapsed, useStepTime} from '../hooks/clock.js';
+import {ClockContext, StepTimeContext, spinnerFrameAt, useElapsed, useStepTime} from '../hooks/clock.js';
 import {formatDuration} from '../format.js';
 
 type SpinnerProps = {readonly color?: string};
@@ -12,7 +12,9 @@ type SpinnerProps = {readonly color?: string};
 export function ClockSpinner({color}: SpinnerProps) {
 	const shared = useContext(StepTimeContext);
 	const own = useStepTime(shared === undefined);
-	return <Text color={color}>{spinnerFrameAt(shared ?? own)}</Text>;
+	const clock = useContext(ClockContext);
+	// Steps grow on a busy machine: one spinner frame per step, whatever its length.
+	return <Text color={color}>{spinnerFrameAt(shared ?? own, clock.spinnerStepMs())}</Text>;
 }
 
 type FramesProps = {readonly active: boolean; readonly children: ReactNode};

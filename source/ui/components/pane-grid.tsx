@@ -15,19 +15,25 @@ type Props = {
 	readonly height: number;
 	readonly focus: number;
 	readonly oneColumn: boolean;
+	/**
+	 * The shown panes' tail versions when the caller samples them (with its spinners, in one
+	 * subscription); otherwise the grid samples them itself.
+	 */
+	readonly versions?: readonly number[];
 };
 
 /** Rows of panes; a "+N more" line when some do not fit; one line per task when even one pane does not. */
-export function PaneGrid({panes, store, width, height, focus, oneColumn}: Props) {
+export function PaneGrid({panes, store, width, height, focus, oneColumn, versions: given}: Props) {
 	const color = useColor();
 	const layout = gridLayout({width, height: Math.max(1, height), count: panes.length, focus, oneColumn});
 	const shown = panes.slice(layout.start, layout.end);
 	// One sample of the shown tails per tick: one render when any moved, and only their panes redraw.
-	const versions = useTailVersions(
+	const own = useTailVersions(
 		store,
 		shown.map(pane => pane.key),
-		!layout.list,
+		!layout.list && given === undefined,
 	);
+	const versions = given ?? own;
 	if (height <= 0 || panes.length === 0) return null;
 	const rows: PaneModel[][] = [];
 	for (let i = 0; i < shown.length; i += layout.columns) rows.push(shown.slice(i, i + layout.columns));

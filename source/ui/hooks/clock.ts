@@ -1,8 +1,35 @@
 // The app's one animation clock: a single timer drives every spinner, elapsed time and the
 // sampling of output tails, so nothing re-renders between ticks and an idle app has no timer.
+// The clock also paces drawing: Ink rebuilds the whole screen for every frame (about 10,000
+// cells at 200x50, tens of ms on a busy machine), so after a costly frame the next sample waits
+// long enough to keep drawing within a share of one core, and idle spinners step more slowly.
 
 import {createContext, useCallback, useContext, useSyncExternalStore} from 'react';
 import type {OutputStore} from '../../runner/types.js';
+
+/** Share of one core that drawing tail updates may use (the pipes get the rest). */
+export const drawBudget = 0.1;
+/** Share of one core that idle animation (spinners, elapsed times) may use. */
+export const idleBudget = 0.03;
+/** Longest wait between two samples: tails still move at least once a second. */
+export const maxDelayMs = 1000;
+/** Spinner step lengths to choose from; each divides a second, so elapsed times step with them. */
+export const spinnerSteps = [250, 500, 1000] as const;
+
+/**
+ * How long to wait after a tick whose drawing cost `costMs`: at least `baseMs`, and long enough
+ * that drawing stays within `budget` of a core (cost / (cost + wait) <= budget), at most `maxMs`.
+ */
+export function paceDelay(baseMs: number, costMs: number, budget = drawBudget, maxMs = maxDelayMs): number {
+	if (!(costMs > 0)) return baseMs;
+	return Math.round(Math.min(Math.max(maxMs, baseMs), Math.max(baseMs, (costMs * (1 - budget)) / budget)));
+}
+
+/** The shortest spinner step whose frames (each costing `frameCostMs`) fit the idle budget. */
+export function spinnerStepFor(frameCostMs: number, budget = idleBudget): number {
+	for (const step of spinnerSteps) if (frameCostMs <= step * budget) return step;
+	return maxDelayMs;
+}
 
 /** A shared ticker: subscribers are called once per tick; the timer runs only while any listen. */
 export type Clock = {
@@ -10,35 +37,92 @@ export type Clock = {
 	/** Ticks since the clock was made (advances only while the timer runs). */
 	tick(): number;
 	now(): number;
-	/** Milliseconds between ticks. */
+	/** The shortest time between ticks, in milliseconds. */
 	readonly intervalMs: number;
+	/** The wait before the next tick, after pacing. */
+	delayMs(): number;
+	/** What one drawn frame costs, smoothed (0 until one was seen). */
+	frameCostMs(): number;
+	/** How long a spinner frame shows now (see `spinnerStepFor`). */
+	spinnerStepMs(): number;
+	/** The time cut to the current spinner step; never goes back when the step grows. */
+	stepTime(): number;
+	/**
+	 * Tells the clock what a frame cost to draw (Ink's `onRender` renderTime). Frames drawn
+	 * during a tick are already in that tick's measure; others (throttled, key presses) are added
+	 * to the next one.
+	 */
+	reportFrame(ms: number): void;
 };
 
-/** Makes a clock at `fps` ticks a second, reading time from `now`. */
+/** Makes a clock at up to `fps` ticks a second, reading time from `now`. */
 export function createClock(fps = 10, now: () => number = Date.now): Clock {
 	const intervalMs = Math.round(1000 / fps);
 	const listeners = new Set<() => void>();
 	let timer: NodeJS.Timeout | undefined;
 	let ticks = 0;
+	let delay = intervalMs;
+	let frameCost = 0;
+	let inTick = false;
+	let framesInTick = 0;
+	let outside = 0;
+	let wired = false;
+	let lastStep = Number.NEGATIVE_INFINITY;
+	const settle = (start: number) => {
+		inTick = false;
+		const spent = performance.now() - start + outside;
+		// Without frame reports (ink-testing-library), a tick that took over 2 ms is taken to have drawn.
+		const drew = framesInTick > 0 || outside > 0 || (!wired && spent > 2);
+		outside = 0;
+		if (drew) frameCost = frameCost === 0 ? spent : frameCost * 0.7 + spent * 0.3;
+		delay = paceDelay(intervalMs, spent);
+		schedule();
+	};
 	const fire = () => {
+		timer = undefined;
+		if (listeners.size === 0) return;
 		ticks++;
+		const start = performance.now();
+		inTick = true;
+		framesInTick = 0;
 		for (const listener of [...listeners]) listener();
+		// React renders the listeners' updates together in a microtask queued while they ran:
+		// this one runs after it, so the measure holds the render, the layout and Ink's frame.
+		queueMicrotask(() => settle(start));
+	};
+	const schedule = () => {
+		if (timer !== undefined || listeners.size === 0) return;
+		timer = setTimeout(fire, delay);
+		// The clock alone must never keep the process alive.
+		timer.unref();
 	};
 	return {
 		intervalMs,
 		tick: () => ticks,
 		now,
+		delayMs: () => delay,
+		frameCostMs: () => frameCost,
+		spinnerStepMs: () => spinnerStepFor(frameCost),
+		stepTime() {
+			const step = spinnerStepFor(frameCost);
+			lastStep = Math.max(lastStep, Math.floor(now() / step) * step);
+			return lastStep;
+		},
+		reportFrame(ms) {
+			wired = true;
+			if (inTick) framesInTick++;
+			else outside += ms;
+		},
 		subscribe(listener) {
+			// Waking from idle: frames drawn while nothing ticked (other screens) are not this
+			// clock's cost.
+			if (listeners.size === 0 && timer === undefined && !inTick) outside = 0;
 			listeners.add(listener);
-			if (timer === undefined) {
-				timer = setInterval(fire, intervalMs);
-				// The clock alone must never keep the process alive.
-				timer.unref();
-			}
+			if (!inTick) schedule();
 			return () => {
 				listeners.delete(listener);
 				if (listeners.size === 0 && timer !== undefined) {
-					clearInterval(timer);
+					clearTimeout(timer);
 					timer = undefined;
 				}
 			};
@@ -78,20 +162,20 @@ export function useElapsed(from: number | undefined, to?: number): number {
 /** Braille dots, the look of ink-spinner's default `dots`. */
 export const spinnerFrames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
 
-/**
- * How long a spinner frame shows. Slower than the clock: every spinner step redraws the whole
- * screen in Ink, and 4 steps a second reads as alive at a fraction of the cost.
- */
-export const spinnerStepMs = 250;
+/** The fastest spinner step: 4 frames a second reads as alive. */
+export const spinnerStepMs = spinnerSteps[0];
 
-/** The clock's time cut to spinner steps: changes 4 times a second while active. */
+/**
+ * The clock's time cut to spinner steps (see `Clock.stepTime`): changes at most once per step,
+ * 1 to 4 times a second depending on what frames cost.
+ */
 export function useStepTime(active = true): number {
-	return useClockValue(clock => Math.floor(clock.now() / spinnerStepMs) * spinnerStepMs, active);
+	return useClockValue(clock => clock.stepTime(), active);
 }
 
-/** The spinner frame at a step time. */
-export function spinnerFrameAt(stepTime: number): string {
-	return spinnerFrames[Math.floor(stepTime / spinnerStepMs) % spinnerFrames.length] ?? spinnerFrames[0];
+/** The spinner frame at a step time, for steps of `stepMs`: one frame further per step. */
+export function spinnerFrameAt(stepTime: number, stepMs: number = spinnerStepMs): string {
+	return spinnerFrames[Math.floor(stepTime / stepMs) % spinnerFrames.length] ?? spinnerFrames[0];
 }
 
 /**
@@ -107,6 +191,22 @@ export const StepTimeContext = createContext<number | undefined>(undefined);
 export function useTailVersions(store: OutputStore, keys: readonly string[], active = true): readonly number[] {
 	const joined = useClockValue(() => keys.map(key => store.get(key)?.version ?? -1).join(','), active);
 	return joined === '' ? [] : joined.split(',').map(Number);
+}
+
+/** What one clock tick samples for the live grid: the spinners' step and the shown tails. */
+export type FrameSample = {readonly stepTime: number | undefined; readonly versions: readonly number[]};
+
+/**
+ * The step time (when `animate`) and the versions of several tails from ONE subscription: a tick
+ * that moves both re-renders once, so Ink builds one frame for it, not one per hook.
+ */
+export function useFrameSample(store: OutputStore, keys: readonly string[], animate: boolean): FrameSample {
+	const joined = useClockValue(
+		clock => `${animate ? clock.stepTime() : ''}|${keys.map(key => store.get(key)?.version ?? -1).join(',')}`,
+		animate || keys.length > 0,
+	);
+	const [step = '', versions = ''] = joined.split('|');
+	return {stepTime: step === '' ? undefined : Number(step), versions: versions === '' ? [] : versions.split(',').map(Number)};
 }
 
 /** One tail's version, sampled at the clock's rate. */

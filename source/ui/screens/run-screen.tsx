@@ -3,6 +3,7 @@
 import {useState} from 'react';
 import {Box} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
+import {StepTimeContext, useFrameSample} from '../hooks/clock.js';
 import type {ConflictChoice, UserEvent} from '../../machine/types.js';
 import type {Plan} from '../../plan/types.js';
 import type {Conflict} from '../../machine/types.js';
@@ -10,7 +11,6 @@ import type {OutputStore} from '../../runner/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {Header} from '../components/header.js';
-import {SpinnerFrames} from '../components/clock-text.js';
 import {PhaseTimeline} from '../components/phase-timeline.js';
 import {PaneGrid} from '../components/pane-grid.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
@@ -67,6 +67,10 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 	const oneColumn = isSmallTerminal(width, terminalRows);
 	const layout = gridLayout({width, height: Math.max(1, gridHeight), count: panes.length, focus, oneColumn});
 	const focused = panes[focus];
+	// Spinners, running clocks and the shown tails move in one render per clock tick: one frame.
+	const animate = panes.some(pane => pane.status === 'running');
+	const shownKeys = layout.list ? [] : panes.slice(layout.start, layout.end).map(pane => pane.key);
+	const sample = useFrameSample(store, shownKeys, animate);
 
 	const decide = (choice: ConflictChoice, taskId: string | undefined) => {
 		if (choice !== 'edit') {
@@ -133,7 +137,7 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 				['q', 'quit'],
 			];
 	return (
-		<SpinnerFrames active={panes.some(pane => pane.status === 'running')}>
+		<StepTimeContext.Provider value={sample.stepTime}>
 			<Box flexDirection="column" width={width} height={height} overflow="hidden">
 				<Header context={context} width={width} showGoal={showGoal} note={state === 'verifying' ? 'verifying' : state === 'conflict' ? 'conflict: waiting for you' : undefined} />
 				<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
@@ -147,9 +151,9 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 						active={active && !editing}
 					/>
 				) : null}
-				<PaneGrid panes={panes} store={store} width={width} height={gridHeight} focus={focus} oneColumn={oneColumn} />
+				<PaneGrid panes={panes} store={store} width={width} height={gridHeight} focus={focus} oneColumn={oneColumn} versions={layout.list ? undefined : sample.versions} />
 				<KeyBar keys={keys} width={width} />
 			</Box>
-		</SpinnerFrames>
+		</StepTimeContext.Provider>
 	);
 }
