@@ -5,6 +5,7 @@
 import {useEffect} from 'react';
 import {render, useStdout} from 'ink';
 import {App} from './app.js';
+import type {OrchestratorView} from './ui/view.js';
 import {createClock} from './ui/hooks/clock.js';
 import {exitCodeOf} from './machine/selectors.js';
 import type {Conflict} from './machine/types.js';
@@ -90,13 +91,24 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 					});
 				})
 		: undefined;
+	// The plan review shows at once; approving a phase waits until the engine is ready to watch it
+	// (ignore rules, baseline snapshot, workspace watch), which takes a moment on a big tree.
+	const ready = engine.startEarly();
+	const view: OrchestratorView = {
+		getSnapshot: () => engine.actor.getSnapshot(),
+		subscribe: listener => engine.actor.subscribe(listener),
+		send: event => {
+			if (event.type === 'phase.approve' || event.type === 'phase.approveAll') void ready.then(() => engine.actor.send(event));
+			else engine.actor.send(event);
+		},
+	};
 	// Frames are paced by what they cost: Ink reports each one's build time to the clock.
 	const clock = createClock(10);
 	const instance = render(
 		<>
 			<App
 				clock={clock}
-				actor={engine.actor}
+				actor={view}
 				store={engine.store}
 				color={options.color}
 				onExit={code => leave(code)}
@@ -125,7 +137,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 		if (snapshot.status === 'done' && snapshot.context.signal) leave(exitCodeOf(snapshot) ?? 130);
 	});
 	try {
-		await engine.start();
+		await ready;
 		return await left;
 	} finally {
 		subscription.unsubscribe();

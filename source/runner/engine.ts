@@ -72,8 +72,13 @@ export type OrchestratorActor = Actor<typeof orchestratorMachine>;
 export type Engine = {
 	readonly actor: OrchestratorActor;
 	readonly store: TaskOutputStore;
-	/** Starts the machine (after the first workspace snapshot). */
+	/** Prepares (ignore rules, baseline snapshot, watch), then starts the machine. */
 	start(): Promise<void>;
+	/**
+	 * Starts the machine at once (so the plan review shows without waiting) and prepares in the
+	 * background; the caller must not let a phase start before the promise resolves.
+	 */
+	startEarly(): Promise<void>;
 	/** Resolves when the machine reaches a final state. */
 	readonly finished: Promise<void>;
 	/** Stops watching guard refusals and the workspace; call once the run is over. */
@@ -330,11 +335,17 @@ export function createEngine(options: EngineOptions): Engine {
 		complete: () => resolveFinished(),
 	});
 
-	return {
-		actor,
-		store,
-		finished,
-		async start() {
+	// What must be in place before the first task starts: ignore rules, the baseline snapshot,
+	// the workspace watch and the guard's refusals. Done once.
+	let preparing: Promise<void> | undefined;
+	let started = false;
+	const startOnce = (): void => {
+		if (started) return;
+		started = true;
+		actor.start();
+	};
+	const prepare = (): Promise<void> =>
+		(preparing ??= (async () => {
 			ignore = await createIgnore(workspace, options.plan.ignore);
 			await quietSnapshot();
 			try {
@@ -362,7 +373,18 @@ export function createEngine(options: EngineOptions): Engine {
 					at: refusal.at,
 				}),
 			);
-			actor.start();
+		})());
+
+	return {
+		actor,
+		store,
+		finished,
+		start() {
+			return prepare().then(startOnce);
+		},
+		startEarly() {
+			startOnce();
+			return prepare();
 		},
 		close() {
 			stopGuard?.();
