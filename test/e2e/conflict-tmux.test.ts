@@ -4,24 +4,19 @@
 // stopped at a conflict is resumed, and --on-conflict answers the conflict brought back.
 
 import {strict as assert} from 'node:assert';
-import {execFileSync, spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, cli, journalGroups, membersOfGroups, runCli, until, work, workspace} from './helpers.js';
+import {cleanup, cli, exitCodeOn, hasTmux, journalGroups, membersOfGroups, runCli, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const socket = `fanout-conflict-${process.pid}`;
+const server = tmuxServer('fanout-conflict');
+const tmux = server.run;
 const dirs: string[] = [];
 after(() => {
-	spawnSync('tmux', ['-L', socket, 'kill-server']);
+	server.kill();
 	dirs.forEach(cleanup);
 });
-
-function tmux(...args: string[]): string {
-	return execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
-}
 
 type Demo = {
 	readonly name: string;
@@ -57,19 +52,8 @@ function startDemo(env: Record<string, string> = {}): Demo {
 		screen,
 		keys: (...keys) => tmux('send-keys', '-t', name, ...keys),
 		waitFor: (pattern, what, timeoutMs) => demo.waitUntil(text => pattern.test(text), what, timeoutMs),
-		async waitUntil(test, what, timeoutMs = 30_000) {
-			let last = '';
-			try {
-				await until(() => test((last = screen())), timeoutMs, what);
-			} catch (error) {
-				throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`, {cause: error});
-			}
-			return last;
-		},
-		async exitCode() {
-			const text = await demo.waitFor(/FANOUT_EXIT=\d+/, 'fanout to exit');
-			return Number(/FANOUT_EXIT=(\d+)/.exec(text)![1]);
-		},
+		waitUntil: (test, what, timeoutMs = 30_000) => waitForScreen(screen, test, what, timeoutMs),
+		exitCode: () => exitCodeOn(demo.waitFor),
 		async workspace() {
 			const line = /a copy of the sample repository is in (\S+)/;
 			await until(() => existsSync(stderr) && line.test(readFileSync(stderr, 'utf8')), 15_000, 'the demo to name its workspace');

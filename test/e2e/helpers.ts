@@ -1,7 +1,7 @@
 // Shared by the end-to-end tests: temporary workspaces with a plan, the built CLI, and a count
 // of processes still alive from a run.
 
-import {spawn} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -96,4 +96,33 @@ export function journalGroups(dir: string): number[] {
 		}
 	}
 	return groups;
+}
+
+/** Is tmux on this machine? (The terminal tests skip without it.) */
+export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+/** A private tmux server (its own socket), so tests never touch the user's sessions. */
+export function tmuxServer(prefix: string): {run(...args: string[]): string; kill(): void} {
+	const socket = `${prefix}-${process.pid}`;
+	return {
+		run: (...args) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'}),
+		kill: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
+	};
+}
+
+/** Waits until `screen()` passes `test`; on time-out the error shows the last screen. */
+export async function waitForScreen(screen: () => string, test: (text: string) => boolean, what: string, timeoutMs: number): Promise<string> {
+	let last = '';
+	try {
+		await until(() => test((last = screen())), timeoutMs, what);
+	} catch (error) {
+		throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`, {cause: error});
+	}
+	return last;
+}
+
+/** The exit code a session command printed as `FANOUT_EXIT=N`. */
+export async function exitCodeOn(waitFor: (pattern: RegExp, what: string) => Promise<string>): Promise<number> {
+	const text = await waitFor(/FANOUT_EXIT=\d+/, 'fanout to exit');
+	return Number(/FANOUT_EXIT=(\d+)/.exec(text)![1]);
 }

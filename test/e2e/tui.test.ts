@@ -3,23 +3,18 @@
 // Ctrl-C and signals leave no process behind and the terminal sane.
 
 import {strict as assert} from 'node:assert';
-import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, cli, journalGroups, membersOfGroups, until, work, workspace} from './helpers.js';
+import {cleanup, cli, exitCodeOn, hasTmux, journalGroups, membersOfGroups, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const socket = `fanout-test-${process.pid}`;
+const server = tmuxServer('fanout-test');
+const tmux = server.run;
 const dirs: string[] = [];
 after(() => {
-	spawnSync('tmux', ['-L', socket, 'kill-server']);
+	server.kill();
 	dirs.forEach(cleanup);
 });
-
-function tmux(...args: string[]): string {
-	return execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
-}
 
 type Session = {
 	readonly name: string;
@@ -57,18 +52,9 @@ function start(dir: string, args: string, columns: number, rows: number): Sessio
 		dir,
 		screen,
 		keys: (...keys) => tmux('send-keys', '-t', name, ...keys),
-		async waitFor(pattern, what = String(pattern), timeoutMs = 20_000) {
-			let last = '';
-			try {
-				await until(() => pattern.test((last = screen())), timeoutMs, what);
-			} catch (error) {
-				throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`, {cause: error});
-			}
-			return last;
-		},
-		async exitCode() {
-			const text = await this.waitFor(/FANOUT_EXIT=\d+/, 'fanout to exit');
-			return Number(/FANOUT_EXIT=(\d+)/.exec(text)![1]);
+		waitFor: (pattern, what = String(pattern), timeoutMs = 20_000) => waitForScreen(screen, text => pattern.test(text), what, timeoutMs),
+		exitCode() {
+			return exitCodeOn(this.waitFor);
 		},
 		pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
 		cursorVisible: () => tmux('display-message', '-p', '-t', name, '#{cursor_flag}').trim() === '1',
