@@ -119,7 +119,7 @@ export function createEngine(options: EngineOptions): Engine {
 		const phaseTasks = context.plan.phases[context.phaseIndex]?.tasks ?? [];
 		const after = await snapshotTree(workspace, ignore);
 		const index = ownershipIndex(context.plan);
-		const ran = phaseTasks.map(t => t.id).filter(id => (context.tasks[id]?.startedAt ?? undefined) !== undefined);
+		const ran = phaseTasks.map(t => t.id).filter(id => context.tasks[id]?.startedAt !== undefined);
 		for (const change of diffSnapshots(baseline, after)) {
 			if (watched.has(change.path)) continue;
 			if (index.ownersOf(change.path, context.phaseIndex).length > 0) continue;
