@@ -341,7 +341,7 @@ async function execute(prepared: Prepared, runId: string, runDir: string, flags:
 		return [signal, handler] as const;
 	});
 	try {
-		const code = flags.headless ? await driveHeadless(engine, flags, io) : await driveInteractive(engine, prepared, runDir, io);
+		const code = flags.headless ? await driveHeadless(engine, runDir, flags, io) : await driveInteractive(engine, prepared, runDir, io);
 		await stopAllGroups({graceMs: flags.graceMs ?? 5000});
 		const snapshot = engine.actor.getSnapshot();
 		writeSummary(runDir, {runId, plan: snapshot.context.plan.name, outcome: snapshot.context.outcome, signal: snapshot.context.signal, exitCode: code, tasks: snapshot.context.tasks, verify: snapshot.context.verify, revisions: snapshot.context.revisions.map(r => ({number: r.number, decision: r.decision}))});
@@ -392,7 +392,7 @@ function bannerFor(entry: JournalEntry, plan: Plan, banner: (text: string) => vo
 	}
 }
 
-async function driveHeadless(engine: Engine, flags: Flags, io: CommandIO): Promise<number> {
+async function driveHeadless(engine: Engine, runDir: string, flags: Flags, io: CommandIO): Promise<number> {
 	const memory = {answered: new Set<number>()};
 	let lastState = '';
 	let lastConflict: number | undefined;
@@ -411,7 +411,7 @@ async function driveHeadless(engine: Engine, flags: Flags, io: CommandIO): Promi
 	const code = exitCodeOf(snapshot) ?? 1;
 	if (!flags.json) {
 		const outcome = outcomeLine(snapshot.context.plan.name, snapshot.context.outcome, code, snapshot.context);
-		io.stdout(formatSummary(snapshot.context, outcome, {color: io.color, runDir: resolveRunDir(engine), workspace: snapshot.context.workspace, logPathOf: key => logPathFor(resolveRunDir(engine), key)}));
+		io.stdout(formatSummary(snapshot.context, outcome, {color: io.color, runDir, workspace: snapshot.context.workspace, logPathOf: key => logPathFor(runDir, key)}));
 	}
 	if (snapshot.context.outcome === 'conflict') {
 		const conflict = snapshot.context.conflicts[0];
@@ -421,10 +421,6 @@ async function driveHeadless(engine: Engine, flags: Flags, io: CommandIO): Promi
 		}
 	}
 	return code;
-}
-
-function resolveRunDir(engine: Engine): string {
-	return join(runsDir(engine.actor.getSnapshot().context.workspace), engine.actor.getSnapshot().context.runId);
 }
 
 function outcomeLine(name: string, outcome: string | undefined, code: number, ctx: {startedAt: number; endedAt?: number}): string {
