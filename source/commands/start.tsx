@@ -1,6 +1,6 @@
 // `fanout` with no arguments in a terminal: the start screen lists ./plans and recent runs;
 // Enter opens the plan (into its review screen), the planning wizard ("New plan", on the
-// current folder) or resumes the run.
+// current folder; left unsaved, it comes back here) or resumes the run.
 
 import {readdirSync} from 'node:fs';
 import {join, relative, resolve} from 'node:path';
@@ -13,6 +13,7 @@ import {StartScreen} from '../ui/screens/start-screen.js';
 import type {StartChoice, StartPlan, StartRun} from '../ui/screens/start-screen.js';
 import type {Command, CommandIO} from './io.js';
 import type {WizardOptions} from './plan.js';
+import type {WizardExit} from './wizard.js';
 import {resumeCommand, runCommand} from './run.js';
 
 function findPlans(cwd: string): StartPlan[] {
@@ -86,8 +87,11 @@ async function pick(io: CommandIO): Promise<StartChoice | undefined> {
 export type StartDeps = {
 	/** Shows the start screen and resolves with the choice (undefined: the user quit). */
 	readonly pick?: (io: CommandIO) => Promise<StartChoice | undefined>;
-	/** The planning wizard, as `fanout plan` opens it (it runs the plan when asked to). */
-	readonly openWizard?: (options: WizardOptions, io: CommandIO) => Promise<number>;
+	/**
+	 * The planning wizard (it runs the plan when asked to): an exit code, or 'cancelled' when
+	 * the user left it unsaved, which goes back to the start screen.
+	 */
+	readonly openWizard?: (options: WizardOptions, io: CommandIO) => Promise<WizardExit>;
 	readonly run?: Command;
 	readonly resume?: Command;
 };
@@ -95,18 +99,22 @@ export type StartDeps = {
 /** Builds `fanout` (no arguments) around the screen and the commands its choices lead to. */
 export function createStartCommand(deps: StartDeps = {}): Command {
 	return async (argv, io) => {
-		const choice = await (deps.pick ?? pick)(io);
-		if (!choice) return 0;
-		switch (choice.kind) {
-			case 'plan':
-				return (deps.run ?? runCommand)([relative(io.cwd, resolve(choice.file)), ...argv], io);
-			case 'new': {
-				// Loaded only when asked for: the wizard brings its machine and steps along.
-				const openWizard = deps.openWizard ?? (await import('./wizard.js')).openWizard;
-				return openWizard({workspace: io.cwd}, io);
+		for (;;) {
+			const choice = await (deps.pick ?? pick)(io);
+			if (!choice) return 0;
+			switch (choice.kind) {
+				case 'plan':
+					return (deps.run ?? runCommand)([relative(io.cwd, resolve(choice.file)), ...argv], io);
+				case 'new': {
+					// Loaded only when asked for: the wizard brings its machine and steps along.
+					const openWizard = deps.openWizard ?? (await import('./wizard.js')).openWizardFromStart;
+					const exit = await openWizard({workspace: io.cwd}, io);
+					if (exit === 'cancelled') continue;
+					return exit;
+				}
+				case 'run':
+					return (deps.resume ?? resumeCommand)([choice.id, ...argv], io);
 			}
-			case 'run':
-				return (deps.resume ?? resumeCommand)([choice.id, ...argv], io);
 		}
 	};
 }

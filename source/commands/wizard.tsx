@@ -116,11 +116,14 @@ export async function runWizard(options: WizardOptions, io: CommandIO, deps: Wiz
 	}
 }
 
+/** How a wizard opened from a command ended: an exit code, or 'cancelled' (left unsaved). */
+export type WizardExit = number | 'cancelled';
+
 /**
- * Builds the `openWizard` hook of createPlanCommand. Exit codes: 0 when a plan was saved (or the
- * code of `fanout run` when the user chose to run it now), 1 when the wizard was left unsaved.
+ * The wizard to its end: 'cancelled' when left unsaved, 2 without a terminal, 0 when a plan was
+ * saved (or the code of `fanout run` when the user chose to run it now).
  */
-export function createOpenWizard(deps: WizardDeps = {}): (options: WizardOptions, io: CommandIO) => Promise<number> {
+export function createWizardOpener(deps: WizardDeps = {}): (options: WizardOptions, io: CommandIO) => Promise<WizardExit> {
 	const runPlan: RunPlan = deps.runPlan ?? (async (file, io) => (await import('./run.js')).runCommand([file], io));
 	return async (options, io) => {
 		if (!deps.renderOptions?.stdin && !process.stdin.isTTY) {
@@ -128,10 +131,7 @@ export function createOpenWizard(deps: WizardDeps = {}): (options: WizardOptions
 			return 2;
 		}
 		const output = await runWizard(options, io, deps);
-		if (output.outcome === 'cancelled') {
-			io.stderr('fanout plan: left without saving a plan.\n');
-			return 1;
-		}
+		if (output.outcome === 'cancelled') return 'cancelled';
 		if (!output.runNow) {
 			io.stdout(`Saved ${output.file}. Run it with \`fanout run ${output.file}\`.\n`);
 			return 0;
@@ -140,8 +140,25 @@ export function createOpenWizard(deps: WizardDeps = {}): (options: WizardOptions
 	};
 }
 
+/**
+ * Builds the `openWizard` hook of createPlanCommand. Exit codes: 0 when a plan was saved (or the
+ * code of `fanout run` when the user chose to run it now), 1 when the wizard was left unsaved.
+ */
+export function createOpenWizard(deps: WizardDeps = {}): (options: WizardOptions, io: CommandIO) => Promise<number> {
+	const open = createWizardOpener(deps);
+	return async (options, io) => {
+		const exit = await open(options, io);
+		if (exit !== 'cancelled') return exit;
+		io.stderr('fanout plan: left without saving a plan.\n');
+		return 1;
+	};
+}
+
 /** The wizard as createPlanCommand's hook, with the real agents and `fanout run`. */
 export const openWizard = createOpenWizard();
+
+/** The wizard as the start screen opens it: left unsaved, it goes back to the start screen. */
+export const openWizardFromStart = createWizardOpener();
 
 /** `fanout plan` with the wizard wired in: what cli.tsx's `plan` entry should load. */
 export const planCommandWithWizard: Command = createPlanCommand({openWizard});

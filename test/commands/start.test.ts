@@ -37,6 +37,19 @@ test('New plan opens the wizard on the current folder and returns its exit code'
 	assert.deepEqual(calls, [{to: 'wizard', args: {workspace: '/work/app'}}]);
 });
 
+test('a wizard left unsaved goes back to the start screen; quitting there exits 0', async () => {
+	const choices: (StartChoice | undefined)[] = [{kind: 'new'}, {kind: 'new'}, undefined];
+	let picks = 0;
+	let wizards = 0;
+	const command = createStartCommand({
+		pick: async () => choices[picks++],
+		openWizard: async () => (++wizards, 'cancelled'),
+	});
+	assert.equal(await command([], io), 0);
+	assert.equal(picks, 3);
+	assert.equal(wizards, 2);
+});
+
 test('a plan runs by its path relative to the current folder; a run resumes by id', async () => {
 	const plan = startWith({kind: 'plan', file: '/work/app/plans/x.yaml'});
 	assert.equal(await plan.command(['--yes'], io), 3);
