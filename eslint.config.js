@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**/*.mjs', 'samples/**', '.fanout/**']},
+  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**/*.mjs', 'plans/sample-app/**', '.fanout/**']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

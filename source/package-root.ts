@@ -1,4 +1,4 @@
-// Where fanout's own files are (package.json, plans/, samples/): found by walking up from this
+// Where fanout's own files are (package.json, plans/ with its sample app): found by walking up from this
 // module, so it holds for the compiled tree (dist/), the bundle (dist/bin/) and the sources alike.
 
 import {existsSync, readFileSync} from 'node:fs';

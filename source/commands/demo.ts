@@ -12,11 +12,11 @@ import {runCommand} from './run.js';
 /** `fanout demo [run flags]` */
 export const demoCommand: Command = async (argv, io) => {
 	if (argv.includes('--help') || argv.includes('-h')) {
-		io.stdout('Usage: fanout demo [options of `fanout run`]\n\nCopies samples/app to a temporary folder and runs plans/demo.yaml there.\n');
+		io.stdout('Usage: fanout demo [options of `fanout run`]\n\nCopies plans/sample-app to a temporary folder and runs plans/demo.yaml there.\n');
 		return 0;
 	}
 	const workspace = mkdtempSync(join(tmpdir(), 'fanout-demo-'));
-	cpSync(join(packageRoot(), 'samples', 'app'), workspace, {recursive: true});
+	cpSync(join(packageRoot(), 'plans', 'sample-app'), workspace, {recursive: true});
 	io.stderr(`fanout demo: a copy of the sample repository is in ${workspace}\n`);
 	const plan = join(packageRoot(), 'plans', 'demo.yaml');
 	// Without a terminal there is nobody to press `a`: approve every phase.

@@ -28,7 +28,7 @@ for (const file of plans) {
 	test(`${file}: valid and runnable: tasks change only what they own`, () => {
 		const loaded = loadPlan(join(root, 'plans', file));
 		assert.ok(loaded.ok);
-		assert.equal(relative(root, loaded.workspace), join('samples', 'app'));
+		assert.equal(relative(root, loaded.workspace), join('plans', 'sample-app'));
 		const report = validatePlan(loaded.plan, loaded.source, {workspace: loaded.workspace});
 		assert.deepEqual(report.errors, []);
 		for (const task of loaded.plan.phases.flatMap(p => p.tasks)) {
@@ -40,7 +40,7 @@ for (const file of plans) {
 		if (file === 'module-logging.yaml' || file === 'layer-based.yaml') return;
 		// Run a copy of the sample, at full speed (the scripts' --seconds only paces output).
 		const workspace = join(temp, file.replace('.yaml', ''));
-		cpSync(join(root, 'samples/app'), workspace, {recursive: true});
+		cpSync(join(root, 'plans/sample-app'), workspace, {recursive: true});
 		for (const phase of loaded.plan.phases) {
 			for (const task of phase.tasks) {
 				const before = snapshot(workspace);
