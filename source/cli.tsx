@@ -3,6 +3,7 @@
 // Commands are imported lazily so `fanout --version` and `fanout guard` start fast.
 
 import {packageVersion} from './package-root.js';
+import {withoutFetch} from './without-fetch.js';
 import type {Command, CommandIO} from './commands/io.js';
 
 type Loader = () => Promise<Command>;
@@ -44,8 +45,6 @@ function colorEnabled(isTTY: boolean): boolean {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-	// React's development build costs several times the CPU per frame; fanout ships production.
-	process.env['NODE_ENV'] ??= 'production';
 	const isTTY = Boolean(process.stdout.isTTY);
 	const io: CommandIO = {
 		stdout: text => process.stdout.write(text),
@@ -65,7 +64,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	}
 	if (name === undefined) {
 		if (isTTY && process.stdin.isTTY) {
-			const {startCommand} = await import('./commands/start.js');
+			const {startCommand} = await withoutFetch(() => import('./commands/start.js'));
 			return startCommand(rest, io);
 		}
 		io.stderr(usage());
@@ -76,7 +75,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		io.stderr(`fanout: unknown command "${name}". Run \`fanout --help\` to see the commands.\n`);
 		return 2;
 	}
-	return (await command.load())(rest, io);
+	return (await withoutFetch(command.load))(rest, io);
 }
 
 main(process.argv.slice(2)).then(

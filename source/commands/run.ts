@@ -27,6 +27,7 @@ import type {Command, CommandIO} from './io.js';
 import {headlessAnswer} from '../headless/policy.js';
 import type {HeadlessPolicy} from '../headless/policy.js';
 import {formatSummary} from '../headless/summary.js';
+import {withoutFetch} from '../without-fetch.js';
 
 const runOptions = {
 	workspace: {type: 'string'},
@@ -436,7 +437,7 @@ function outcomeLine(name: string, outcome: string | undefined, code: number, ct
 }
 
 async function driveInteractive(engine: Engine, prepared: Prepared, runDir: string, io: CommandIO): Promise<number> {
-	const {runInteractive} = await import('../tui.js');
+	const {runInteractive} = await withoutFetch(() => import('../tui.js'));
 	return runInteractive(engine, {
 		color: io.color,
 		planFile: prepared.planFile,

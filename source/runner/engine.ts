@@ -76,7 +76,8 @@ export type Engine = {
 	start(): Promise<void>;
 	/**
 	 * Starts the machine at once (so the plan review shows without waiting) and prepares in the
-	 * background; the caller must not let a phase start before the promise resolves.
+	 * background from the next turn of the event loop (a frame drawn in this turn goes out
+	 * first); the caller must not let a phase start before the promise resolves.
 	 */
 	startEarly(): Promise<void>;
 	/** Resolves when the machine reaches a final state. */
@@ -384,7 +385,8 @@ export function createEngine(options: EngineOptions): Engine {
 		},
 		startEarly() {
 			startOnce();
-			return prepare();
+			// Preparing spawns git and walks the tree: the first frame should not wait on it.
+			return new Promise<void>(resolve => setImmediate(resolve)).then(prepare);
 		},
 		close() {
 			stopGuard?.();

@@ -56,6 +56,15 @@ describe('fanout run --headless', () => {
 		assert.match(readFileSync(join(dir, '.fanout', 'runs', run!, 'logs', 'api.log'), 'utf8'), /api: step 3 of 3/);
 	});
 
+	it("gives tasks the user's environment, not fanout's own settings (no NODE_ENV added)", async () => {
+		const dir = ws('name: env\nphases:\n  - name: one\n    tasks:\n      - id: show\n        owns: [out/**]\n        run: echo "NODE_ENV=${NODE_ENV:-unset} task=$FANOUT_TASK_ID"\n');
+		const unset = await runCli(['run', 'plan.yaml', '--headless', '--yes'], {cwd: dir, env: {NODE_ENV: undefined}});
+		assert.equal(unset.code, 0, unset.stderr + unset.stdout);
+		assert.match(unset.stdout, /^show\s+\| NODE_ENV=unset task=show$/m);
+		const set = await runCli(['run', 'plan.yaml', '--headless', '--yes'], {cwd: dir, env: {NODE_ENV: 'test'}});
+		assert.match(set.stdout, /^show\s+\| NODE_ENV=test task=show$/m);
+	});
+
 	it('refuses to start without --yes (exit 2)', async () => {
 		const dir = ws(twoPhases);
 		const result = await runCli(['run', 'plan.yaml', '--headless'], {cwd: dir});
