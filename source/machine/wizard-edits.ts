@@ -1,4 +1,4 @@
-// The planning wizard's edits on a plan: rename, move, add and remove tasks and phases, switch a
+// The planning wizard's edits on a plan: rename the plan, rename, move, add and remove tasks and phases, switch a
 // phase's mode, set globs, prompts, commands and agents. Pure: each edit returns a new plan or a
 // refusal saying why, and never leaves a dangling dependsOn behind.
 
@@ -10,6 +10,7 @@ export type EditResult = {readonly ok: true; readonly plan: Plan} | {readonly ok
 
 /** One edit the review step can make. Tasks are named by id, phases by index. */
 export type PlanEdit =
+	| {readonly kind: 'plan.rename'; readonly name: string}
 	| {readonly kind: 'task.rename'; readonly taskId: string; readonly newId: string}
 	| {readonly kind: 'task.title'; readonly taskId: string; readonly title: string}
 	| {readonly kind: 'task.prompt'; readonly taskId: string; readonly prompt: string}
@@ -120,6 +121,11 @@ export function nextAgent(current: AgentSpec | undefined): AgentSpec | undefined
 /** Applies one edit. Refuses edits that name nothing, or would make a duplicate or malformed id. */
 export function applyEdit(plan: Plan, edit: PlanEdit): EditResult {
 	switch (edit.kind) {
+		case 'plan.rename': {
+			const name = edit.name.trim();
+			if (!idPattern.test(name)) return refuse(`"${name}" is not a plan name: use lowercase letters, digits and '-', starting with a letter, e.g. add-logging`);
+			return done({...plan, name});
+		}
 		case 'task.rename': {
 			const newId = edit.newId.trim();
 			if (!locateTask(plan, edit.taskId)) return refuse(`there is no task "${edit.taskId}"`);

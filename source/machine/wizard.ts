@@ -23,7 +23,7 @@ export type PatternChoice = ProposalPattern | 'agent';
 export const patternChoices: readonly PatternChoice[] = [...proposalPatterns.map(p => p.pattern), 'agent'];
 
 /** A field of the review step that is edited as text. */
-export type FieldKind = 'id' | 'title' | 'prompt' | 'command' | 'owns' | 'reads' | 'phaseName';
+export type FieldKind = 'id' | 'title' | 'prompt' | 'command' | 'owns' | 'reads' | 'phaseName' | 'planName';
 
 /** The field being edited and what it belongs to. */
 export type OpenField = {readonly kind: FieldKind; readonly taskId?: string; readonly phaseIndex: number};
@@ -163,6 +163,7 @@ export function parseFeature(text: string): FeatureSpec | {readonly error: strin
 
 /** The text a field starts from when opened. */
 function fieldText(plan: Plan, field: OpenField): string {
+	if (field.kind === 'planName') return plan.name;
 	if (field.kind === 'phaseName') return plan.phases[field.phaseIndex]?.name ?? '';
 	const task = plan.phases[field.phaseIndex]?.tasks.find(t => t.id === field.taskId);
 	if (!task) return '';
@@ -199,6 +200,8 @@ function fieldEdit(field: OpenField, text: string): PlanEdit {
 			return {kind: 'task.globs', taskId, field: field.kind, globs: parseGlobList(text)};
 		case 'phaseName':
 			return {kind: 'phase.rename', phaseIndex: field.phaseIndex, name: text};
+		case 'planName':
+			return {kind: 'plan.rename', name: text};
 	}
 }
 
@@ -402,7 +405,12 @@ export const wizardMachine = setup({
 							target: 'editing',
 							actions: assign(({context, event}) => {
 								const row = planRows(context.plan!)[context.selected];
-								const field: OpenField = row?.kind === 'task' ? {kind: event.kind, taskId: row.taskId, phaseIndex: row.phaseIndex} : {kind: 'phaseName', phaseIndex: row?.phaseIndex ?? 0};
+								const field: OpenField =
+									event.kind === 'planName'
+										? {kind: 'planName', phaseIndex: row?.phaseIndex ?? 0}
+										: row?.kind === 'task'
+											? {kind: event.kind, taskId: row.taskId, phaseIndex: row.phaseIndex}
+											: {kind: 'phaseName', phaseIndex: row?.phaseIndex ?? 0};
 								return {field, draft: fieldText(context.plan!, field), notice: undefined};
 							}),
 						},

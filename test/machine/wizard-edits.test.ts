@@ -83,6 +83,12 @@ test('phases: add after one, remove only when empty, toggle the mode, rename', (
 	assert.match(refused(applyEdit(plan(), {kind: 'phase.rename', phaseIndex: 0, name: 'integration'})), /already exists/);
 });
 
+test('the plan is renamed to a slug, and only to a slug', () => {
+	assert.equal(ok(applyEdit(plan(), {kind: 'plan.rename', name: ' add-metrics '})).name, 'add-metrics');
+	assert.match(refused(applyEdit(plan(), {kind: 'plan.rename', name: 'Add Metrics'})), /not a plan name/);
+	assert.match(refused(applyEdit(plan(), {kind: 'plan.rename', name: ''})), /not a plan name/);
+});
+
 test('agents cycle from the plan default through every agent and back', () => {
 	const seen = [];
 	let agent = nextAgent(undefined);

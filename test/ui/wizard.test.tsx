@@ -181,7 +181,7 @@ test('Esc goes back a step at a time and nothing typed is lost', async () => {
 	await eventually(() => assert.equal(frame().trim(), ''));
 });
 
-test('review keys: add, rename, command, agent, parallel/sequential, remove', async () => {
+test('review keys: add, rename, command, agent, parallel/sequential, remove, plan name', async () => {
 	const {frame, press, done} = await mount();
 	await press('Add logging', ENTER, ENTER, ENTER);
 	await eventually(() => assert.match(frame(), /Phase 1 \(parallel\): modules/));
@@ -206,6 +206,12 @@ test('review keys: add, rename, command, agent, parallel/sequential, remove', as
 	await press(ARROW_UP, 'x');
 	assert.match(frame(), /still has 1 task: move or remove them first/);
 	assert.match(frame(), /add-logging · module · 2 phases · 4 tasks/);
+	// The plan's own name: a bad one is refused with the rule and kept for fixing, a slug is taken.
+	await press('R', '\u0015', 'Request Logging', ENTER);
+	assert.match(frame(), /plan name › Request Logging/);
+	assert.match(frame(), /"Request Logging" is not a plan name: use lowercase letters/);
+	await press('\u0015', 'request-logging', ENTER);
+	assert.match(frame(), /request-logging · module · 2 phases · 4 tasks/);
 	await press(CTRL_C);
 	assert.deepEqual(await done, {outcome: 'cancelled'});
 });

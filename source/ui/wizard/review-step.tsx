@@ -41,6 +41,7 @@ const fieldLabels: Record<FieldKind, string> = {
 	owns: 'owns',
 	reads: 'reads',
 	phaseName: 'phase name',
+	planName: 'plan name',
 };
 
 /** An agent in words. */
@@ -68,6 +69,7 @@ export function ReviewStep({moment, plan, report, notes, files, selected, field,
 			else if (key.pageUp) send({type: 'review.select', index: selected - 10});
 			else if (key.pageDown) send({type: 'review.select', index: selected + 10});
 			else if (input === 'r') send({type: 'field.open', kind: 'id'});
+			else if (input === 'R') send({type: 'field.open', kind: 'planName'});
 			else if (task && input === 'T') send({type: 'field.open', kind: 'title'});
 			else if (task && input === 'p') send({type: 'field.open', kind: 'prompt'});
 			else if (task && input === 'c') send({type: 'field.open', kind: 'command'});
@@ -243,6 +245,7 @@ export function ReviewStep({moment, plan, report, notes, files, selected, field,
 			['t', 'parallel/sequential'],
 			['n/N', 'add task/phase'],
 			['x', 'remove'],
+			['R', 'plan name'],
 			['↑↓', 'select'],
 		];
 	}
