@@ -160,7 +160,12 @@ function skipString(text: string, start: number, belEnds: boolean): number {
  * huge line costs no more than a short one.
  */
 export function displayLine(line: string, maxChars: number): string {
-	return sanitizeLine(line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line);
+	if (line.length <= maxChars) return sanitizeLine(line);
+	// The cut never splits a surrogate pair: half an emoji would print as U+FFFD.
+	let cut = maxChars - 1;
+	const last = line.charCodeAt(cut - 1);
+	if (last >= 0xd800 && last <= 0xdbff) cut--;
+	return sanitizeLine(`${line.slice(0, cut)}…`);
 }
 
 const SGR = /\u001b\[[0-9;:]*m/g;

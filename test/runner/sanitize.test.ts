@@ -1,7 +1,7 @@
 // The sanitizer: colour survives, every other control and escape sequence does not.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {decodeLine, isPlainLine, sanitizeLine, stripColour} from '../../source/runner/sanitize.js';
+import {decodeLine, displayLine, isPlainLine, sanitizeLine, stripColour} from '../../source/runner/sanitize.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -88,4 +88,12 @@ test('fuzz: random bytes never leave a control other than SGR', () => {
 test('stripColour removes SGR only', () => {
 	assert.equal(stripColour(`${ESC}[1;31merror${ESC}[0m: x`), 'error: x');
 	assert.equal(stripColour('plain'), 'plain');
+});
+
+test('displayLine cuts long lines with an ellipsis, never through an emoji', () => {
+	assert.equal(displayLine('abcdef', 6), 'abcdef');
+	assert.equal(displayLine('abcdefg', 6), 'abcde…');
+	// '😀' is two UTF-16 units: a cut after its first would leave half of it.
+	assert.equal(displayLine('abcd😀xyz', 6), 'abcd…');
+	assert.equal(displayLine('abc😀xyz', 6), 'abc😀…');
 });
