@@ -11,7 +11,6 @@ import {listWorkspaceFiles, summarizeTree} from '../../source/plan/workspace-tre
 describe('summarizeTree on 20,000 files', () => {
 	let dir = '';
 	let files: readonly string[] = [];
-	let scanMs = 0;
 
 	before(async () => {
 		dir = mkdtempSync(join(tmpdir(), 'fanout-tree-'));
@@ -29,24 +28,18 @@ describe('summarizeTree on 20,000 files', () => {
 		mkdirSync(join(dir, 'node_modules', 'x'), {recursive: true});
 		writeFileSync(join(dir, 'node_modules', 'x', 'index.js'), '');
 		writeFileSync(join(dir, 'package.json'), '{}');
-		const started = performance.now();
 		({files} = await listWorkspaceFiles(dir));
-		scanMs = performance.now() - started;
 	});
 
 	after(() => rmSync(dir, {recursive: true, force: true}));
 
-	it('scans every file once, quickly, skipping node_modules', () => {
+	it('scans every file once, skipping node_modules', () => {
 		assert.equal(files.length, 20_002);
 		assert.ok(!files.some(f => f.startsWith('node_modules/')));
-		// Generous: two busy cores; a full scan of 20,000 files takes well under a second here.
-		assert.ok(scanMs < 8000, `scan took ${Math.round(scanMs)} ms`);
 	});
 
 	it('stays within the line budget and counts every file', () => {
-		const started = performance.now();
 		const summary = summarizeTree(files);
-		const elapsed = performance.now() - started;
 		const lines = summary.split('\n');
 		assert.ok(lines.length <= 200, `${lines.length} lines`);
 		assert.ok(lines.length >= 150, `the budget should be used, got ${lines.length} lines`);
@@ -57,7 +50,6 @@ describe('summarizeTree on 20,000 files', () => {
 		assert.ok(lines.some(l => /^ {4}part\d\/ \(50 files\)/.test(l)));
 		assert.ok(lines.some(l => /^ {6}50 files here \(\.ts 50\)$/.test(l)) || lines.some(l => l.endsWith('…')));
 		assert.ok(!lines.some(l => l.includes('deep.txt')), 'the deep chain is collapsed at the depth limit');
-		assert.ok(elapsed < 2000, `summary took ${Math.round(elapsed)} ms`);
 	});
 
 	it('honours smaller budgets and depth limits', () => {

@@ -143,14 +143,12 @@ test('a missing workspace is an error, not a silent empty tree', () => {
 	assert.deepEqual(report.warnings, []);
 });
 
-test('two hundred disjoint tasks in one parallel phase validate quickly', () => {
+// How fast is for the benchmarks (npm run bench: validate); here, only that it is right.
+test('two hundred disjoint tasks in one parallel phase over 20,000 files validate clean', () => {
 	const tasks = Array.from({length: 200}, (_, i) => `      - {id: t${i}, owns: [m${i}/**, 'm${i}.md'], reads: [shared/**], run: x}`).join('\n');
 	const files = Array.from({length: 20_000}, (_, i) => `m${i % 200}/d${i % 7}/f${i}.js`);
 	const parsed = parsePlanText(phase(`${tasks}\n`), 'big.yaml');
 	assert.ok(parsed.ok);
-	const start = performance.now();
 	const report = validatePlanAgainstFiles(parsed.plan, parsed.source, files);
-	const ms = performance.now() - start;
 	assert.deepEqual(report.errors, []);
-	assert.ok(ms < 5000, `took ${ms} ms`);
 });
