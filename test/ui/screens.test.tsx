@@ -134,8 +134,13 @@ test('summary: every task, revisions with write-back, the run folder; q exits 0'
 	assert.match(frame, /plan revisions: r2 \(defer db-logging \(needs src\/shared\/logger\.ts\)\) · w write back to plans\/add-logging\.yaml/);
 	assert.match(frame, /logs and journal: \/tmp\/ws\/\.fanout\/runs\/2026-11-27T17-02-11/);
 	// Every task ran from 0:00 to 2:51 of a 6:12 run: bars of the same length, from the left.
-	assert.match(frame, /timeline +0:00 +06:12/);
+	assert.match(frame, /timeline +00:00 +06:12/);
 	assert.match(frame, /\n api-logging +█{20,30}\n/);
+	// The bars start under the run's start.
+	const lines = frame.split('\n');
+	const axis = lines.find(line => line.includes('timeline'))!;
+	const bar = lines.find(line => line.startsWith(' api-logging') && line.includes('█'))!;
+	assert.equal(bar.indexOf('█'), axis.indexOf('00:00'));
 	app.stdin.write('w');
 	await tick();
 	assert.deepEqual(written, [context.revisions[1]?.plan]);

@@ -84,7 +84,9 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const room = Math.max(1, height - 7);
 	// The timeline (a bar per task that ran, over the run's time) only when everything else fits.
 	const ran = rows.filter(({task}) => context.tasks[task.id]?.startedAt !== undefined);
-	const barWidth = Math.min(60, width - idWidth - 4);
+	// The timeline's own label column: its heading is longer than most task ids.
+	const labelWidth = Math.max(idWidth, 'timeline'.length + 2);
+	const barWidth = Math.min(60, width - labelWidth - 4);
 	const showTimeline = ran.length > 0 && elapsed > 0 && barWidth >= 10 && rows.length + 2 + ran.length <= room;
 	const top = Math.max(0, Math.min(selected - room + 1, rows.length - room));
 	const shown = rows.slice(top, top + room);
@@ -150,7 +152,9 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 					<Text> </Text>
 					<Text dimColor wrap="truncate-end">
 						{' '}
-						{'timeline'.padEnd(idWidth)}0:00{' '.repeat(Math.max(1, barWidth - 4 - formatDuration(elapsed).length))}
+						{'timeline'.padEnd(labelWidth)}
+						{formatDuration(0)}
+						{' '.repeat(Math.max(1, barWidth - formatDuration(0).length - formatDuration(elapsed).length))}
 						{formatDuration(elapsed)}
 					</Text>
 					{ran.map(({task}) => {
@@ -161,7 +165,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 						return (
 							<Text key={`bar-${task.id}`} wrap="truncate-end">
 								{' '}
-								{task.id.padEnd(idWidth)}
+								{task.id.padEnd(labelWidth)}
 								{' '.repeat(Math.max(0, start))}
 								<Text color={color(style.color)}>{'█'.repeat(Math.max(1, Math.min(barWidth, end) - start))}</Text>
 							</Text>
