@@ -185,7 +185,7 @@ test('start screen: plans and runs; enter opens the picked one', async () => {
 				width={100}
 				height={20}
 				plans={[
-					{file: 'plans/add-logging.yaml', name: 'add-logging', pattern: 'module', phases: 3, tasks: 5, valid: true},
+					{file: '/work/app/plans/add-logging.yaml', name: 'add-logging', pattern: 'module', phases: 3, tasks: 5, valid: true},
 					{file: 'plans/broken.yaml', name: 'broken', pattern: 'custom', phases: 1, tasks: 2, valid: false, problem: 'line 4: unknown field "own"'},
 				]}
 				runs={[
@@ -199,7 +199,7 @@ test('start screen: plans and runs; enter opens the picked one', async () => {
 	);
 	await tick();
 	const frame = plain(app.lastFrame());
-	assert.match(frame, /add-logging +module +3 phases +5 tasks +✓ valid/);
+	assert.match(frame, /add-logging +module +3 phases +5 tasks +✓ valid plans\/add-logging\.yaml/);
 	assert.match(frame, /broken +custom +1 phase +2 tasks +✗ line 4: unknown field "own"/);
 	assert.match(frame, /2026-11-27T17-02-11 +add-logging +interrupted +resumable/);
 	// New plan closes the plans list, before the runs.
@@ -221,7 +221,7 @@ test('start screen: plans and runs; enter opens the picked one', async () => {
 	app.stdin.write('q');
 	await tick();
 	assert.deepEqual(opened, [
-		{kind: 'plan', file: 'plans/add-logging.yaml'},
+		{kind: 'plan', file: '/work/app/plans/add-logging.yaml'},
 		{kind: 'new'},
 		{kind: 'run', id: '2026-11-27T17-02-11'},
 	]);

@@ -1,6 +1,7 @@
 // The start screen (`fanout` with no arguments): plans in ./plans, "New plan" (the planning
 // wizard) and recent runs; Enter opens one.
 
+import {basename} from 'node:path';
 import {useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
@@ -91,7 +92,7 @@ export function StartScreen({plans, runs, onOpen, onQuit, width, height}: Props)
 					{`${p.phases} ${p.phases === 1 ? 'phase' : 'phases'}`.padEnd(10)}
 					{`${p.tasks} ${p.tasks === 1 ? 'task' : 'tasks'}`.padEnd(10)}
 					{p.valid ? <Text color={color('green')}>✓ valid</Text> : <Text color={color('red')}>✗ {truncate(p.problem ?? 'invalid', 60)}</Text>}
-					<Text dimColor> {p.file}</Text>
+					<Text dimColor> plans/{basename(p.file)}</Text>
 				</Text>
 			))}
 			<Text wrap="truncate-end" inverse={current?.kind === 'new'}>
