@@ -181,6 +181,19 @@ test('Esc goes back a step at a time and nothing typed is lost', async () => {
 	await eventually(() => assert.equal(frame().trim(), ''));
 });
 
+test('text and Enter in one chunk (fast typing, a paste, a script) is the text, then Enter', async () => {
+	const {frame, press, done} = await mount();
+	await press('Split the work\r');
+	assert.match(frame(), /How should the work be split\?/);
+	await press(ARROW_DOWN, ARROW_DOWN, ENTER, 'api=src/api/**\r');
+	assert.match(frame(), /1\. api owns src\/api\/\*\*/);
+	// Newlines inside a chunk stay flattened: one line of text, then Enter adds it.
+	await press('db=src/db/**\nx\r');
+	assert.match(frame(), /2\. db owns src\/db\/\*\*, x/);
+	await press(CTRL_C);
+	assert.deepEqual(await done, {outcome: 'cancelled'});
+});
+
 test('review keys: add, rename, command, agent, parallel/sequential, remove, plan name', async () => {
 	const {frame, press, done} = await mount();
 	await press('Add logging', ENTER, ENTER, ENTER);

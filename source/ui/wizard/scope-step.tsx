@@ -74,7 +74,7 @@ export function ScopeStep({pattern, goal, files, root, defaultRoot, features, fe
 					))}
 					<Box>
 						<Text color={color('cyan')}> + </Text>
-						<TextInput value={featureDraft} onChange={onFeatureDraft} onSubmit={() => (featureDraft.trim() === '' ? onConfirm() : onAddFeature())} width={width - 4} placeholder="name=glob,glob (e.g. auth=src/auth/**) · enter on an empty line to go on" />
+						<TextInput value={featureDraft} onChange={onFeatureDraft} onSubmit={text => (text.trim() === '' ? onConfirm() : onAddFeature())} width={width - 4} placeholder="name=glob,glob (e.g. auth=src/auth/**) · enter on an empty line to go on" />
 					</Box>
 				</>
 			) : (

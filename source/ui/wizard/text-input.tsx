@@ -9,7 +9,8 @@ import {useKeys} from '../hooks/use-keys.js';
 type Props = {
 	readonly value: string;
 	readonly onChange: (value: string) => void;
-	readonly onSubmit?: () => void;
+	/** Enter, with the value as it is now (newer than the prop when keys came in one chunk). */
+	readonly onSubmit?: (value: string) => void;
 	/** Columns the input may take, cursor included. */
 	readonly width: number;
 	readonly placeholder?: string;
@@ -57,20 +58,31 @@ export function TextInput({value, onChange, onSubmit, width, placeholder = '', a
 	// Keys can arrive faster than renders: edit on top of what was last sent, not a stale prop.
 	const sent = useRef<{value: string; cursor: number} | undefined>(undefined);
 	if (sent.current && sent.current.value === value) sent.current = undefined;
+	// A submit may clear or replace the value (the feature step empties its line): the next key
+	// edits what the step shows, not what was sent before.
+	const submit = (current: string): void => {
+		sent.current = undefined;
+		onSubmit?.(current);
+	};
 	useKeys((input, key) => {
+		const base = sent.current ?? {value, cursor: at};
 		if (key.return) {
-			onSubmit?.();
+			submit(base.value);
 			return;
 		}
 		if (key.escape || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown) return;
-		const base = sent.current ?? {value, cursor: at};
-		const next = editText(base.value, base.cursor, input, key);
-		if (!next) return;
-		setCursor(next.cursor);
-		if (next.value !== base.value) {
-			sent.current = {...next};
-			onChange(next.value);
+		// Text and Enter in one chunk (a fast typist, a paste ending in a newline, a script
+		// driving the terminal) is the text, then Enter; newlines inside it stay flattened.
+		const submits = input.length > 1 && !key.ctrl && !key.meta && /[\r\n]$/.test(input);
+		const next = editText(base.value, base.cursor, submits ? input.replace(/[\r\n]+$/, '') : input, key);
+		if (next) {
+			setCursor(next.cursor);
+			if (next.value !== base.value) {
+				sent.current = {...next};
+				onChange(next.value);
+			}
 		}
+		if (submits) submit(next?.value ?? base.value);
 	}, active);
 	if (value === '' && placeholder !== '') {
 		return (
