@@ -2,8 +2,7 @@
 // to the user's editor for the conflict prompt's `e`, and gives the terminal back as it found it
 // on every way out (q, Ctrl-C, signals, exceptions).
 
-import {useEffect} from 'react';
-import {render, useStdout} from 'ink';
+import {render} from 'ink';
 import {App} from './app.js';
 import type {OrchestratorView} from './ui/view.js';
 import {createClock} from './ui/hooks/clock.js';
@@ -13,6 +12,7 @@ import type {Plan} from './plan/types.js';
 import type {EditResult} from './runner/edit-plan.js';
 import type {Engine} from './runner/engine.js';
 import {describePhase} from './runner/phase-info.js';
+import {InkWriter, lendTerminal, SHOW_CURSOR} from './ui/lend-terminal.js';
 
 export type InteractiveOptions = {
 	readonly color: boolean;
@@ -24,37 +24,6 @@ export type InteractiveOptions = {
 	 */
 	readonly editPlan?: (plan: Plan, conflict: Conflict) => EditResult;
 };
-
-const SHOW_CURSOR = '\u001B[?25h';
-const HIDE_CURSOR = '\u001B[?25l';
-// The visible screen only: the scrollback above (e.g. where the demo put its copy) stays.
-const CLEAR_SCREEN = '\u001B[2J\u001B[H';
-
-/** Hands Ink's own stdout writer out: writing through it makes Ink draw its whole frame again. */
-function InkWriter({onWriter}: {readonly onWriter: (write: (data: string) => void) => void}) {
-	const {write} = useStdout();
-	useEffect(() => onWriter(write), [write, onWriter]);
-	return null;
-}
-
-/**
- * Lends the terminal to `work` (an editor) and takes it back: keys stop going to Ink (raw mode
- * off; nothing reads stdin while the editor runs synchronously, and nothing is drawn), the
- * screen is cleared before and after, and Ink redraws its last frame in full.
- */
-function lendTerminal<T>(work: () => T, redraw: () => void): T {
-	const {stdin, stdout} = process;
-	const wasRaw = stdin.isTTY && stdin.isRaw;
-	if (wasRaw) stdin.setRawMode(false);
-	stdout.write(CLEAR_SCREEN + SHOW_CURSOR);
-	try {
-		return work();
-	} finally {
-		if (wasRaw) stdin.setRawMode(true);
-		stdout.write(CLEAR_SCREEN + HIDE_CURSOR);
-		redraw();
-	}
-}
 
 /** Runs the engine under the TUI; resolves with the exit code once the user leaves. */
 export async function runInteractive(engine: Engine, options: InteractiveOptions): Promise<number> {

@@ -12,6 +12,9 @@ import {plannerPrompt} from '../plan/planner-prompt.js';
 import type {Plan} from '../plan/types.js';
 import {listWorkspaceFiles, summarizeTree} from '../plan/workspace-tree.js';
 import {planToYaml} from '../plan/yaml.js';
+import {editInEditor} from '../runner/edit-plan.js';
+import {InkWriter, lendTerminal} from '../ui/lend-terminal.js';
+import type {EditPromptInEditor} from '../ui/wizard/review-step.js';
 import {WizardScreen, type WizardActor} from '../ui/wizard/wizard-screen.js';
 import type {Command, CommandIO} from './io.js';
 import {
@@ -44,6 +47,11 @@ export type WizardDeps = {
 	readonly runPlan?: RunPlan;
 	/** Ink's render options for tests (stdin/stdout of a fake terminal). */
 	readonly renderOptions?: RenderOptions;
+	/**
+	 * Edits a prompt in the user's editor (review `e`). Default: $VISUAL/$EDITOR on this
+	 * terminal, lent by Ink for the time; none when deps.renderOptions gives another terminal.
+	 */
+	readonly editInEditor?: EditPromptInEditor;
 };
 
 /** Writes a plan as YAML (schema line on top); refuses to overwrite unless asked. Never throws. */
@@ -102,11 +110,31 @@ export async function runWizard(options: WizardOptions, io: CommandIO, deps: Wiz
 	const {files} = await listWorkspaceFiles(options.workspace);
 	const actor = createWizardActor(options, io, files, runPlanner);
 	actor.start();
-	const instance = render(<WizardScreen actor={actor} workspace={relative(io.cwd, options.workspace) || '.'} color={io.color} />, {
-		exitOnCtrlC: false,
-		patchConsole: false,
-		...deps.renderOptions,
-	});
+	let inkWrite: ((data: string) => void) | undefined;
+	const onWriter = (write: (data: string) => void): void => {
+		inkWrite = write;
+	};
+	const editor: EditPromptInEditor | undefined =
+		deps.editInEditor ??
+		(deps.renderOptions
+			? undefined
+			: (text, taskId) =>
+					lendTerminal(
+						() => editInEditor(text, `${taskId}.prompt.md`),
+						() => inkWrite?.(''),
+					));
+	const screen = <WizardScreen actor={actor} workspace={relative(io.cwd, options.workspace) || '.'} color={io.color} {...(editor ? {editInEditor: editor} : {})} />;
+	const instance = render(
+		<>
+			{screen}
+			<InkWriter onWriter={onWriter} />
+		</>,
+		{
+			exitOnCtrlC: false,
+			patchConsole: false,
+			...deps.renderOptions,
+		},
+	);
 	try {
 		return await toPromise(actor);
 	} finally {

@@ -110,6 +110,8 @@ export type WizardEvent =
 	| {readonly type: 'review.select'; readonly index: number}
 	| {readonly type: 'review.edit'; readonly edit: PlanEdit}
 	| {readonly type: 'field.open'; readonly kind: FieldKind}
+	/** Something the review should say (e.g. why the editor could not run). */
+	| {readonly type: 'review.notice'; readonly text: string}
 	| {readonly type: 'field.change'; readonly text: string}
 	| {readonly type: 'field.commit'}
 	| {readonly type: 'move.open'}
@@ -401,6 +403,7 @@ export const wizardMachine = setup({
 							})),
 						},
 						'review.edit': {actions: assign(({context, event}) => editContext(context, event.edit))},
+						'review.notice': {actions: assign({notice: ({event}) => event.text})},
 						'field.open': {
 							target: 'editing',
 							actions: assign(({context, event}) => {

@@ -4,7 +4,8 @@
 // back is the machine's job (the same rules as before a run).
 
 import {spawnSync} from 'node:child_process';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Conflict} from '../machine/types.js';
 import {parsePlanText} from '../plan/load.js';
@@ -89,6 +90,27 @@ export const runEditorSync: RunEditor = (command, file) => {
 	if (result.status !== 0) return {ok: false, reason: `the editor (${command}) exited with code ${result.status}`};
 	return {ok: true};
 };
+
+/** Text edited in the editor, or why there is none. */
+export type EditedText = {readonly ok: true; readonly text: string} | {readonly ok: false; readonly reason: string};
+
+/**
+ * Opens `text` in the editor, as a file called `name` in a fresh temporary folder (the name's
+ * extension gives the editor its syntax), and reads it back without trailing blank space.
+ * Synchronous, like editPlan; the folder is removed afterwards.
+ */
+export function editInEditor(text: string, name: string, options: Pick<EditPlanOptions, 'editor' | 'env' | 'runEditor'> = {}): EditedText {
+	const dir = mkdtempSync(join(tmpdir(), 'fanout-edit-'));
+	const file = join(dir, name);
+	try {
+		writeFileSync(file, `${text}\n`);
+		const ran = (options.runEditor ?? runEditorSync)(options.editor ?? editorCommand(options.env), file);
+		if (!ran.ok) return ran;
+		return {ok: true, text: readFileSync(file, 'utf8').replace(/\s+$/, '')};
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
 
 /**
  * Opens the plan in the editor and reads it back. Synchronous: the caller hands the terminal

@@ -1,4 +1,4 @@
-// editPlan with real editors: small shell scripts that rewrite the file (sed), leave it, empty
+// editPlan and editInEditor with real editors: small shell scripts that rewrite the file (sed), leave it, empty
 // it, break it and then fix it, or fail; in a real temporary run folder.
 
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import {after, test} from 'node:test';
 import type {Conflict} from '../../source/machine/types.js';
 import {parsePlanText} from '../../source/plan/load.js';
 import type {Plan} from '../../source/plan/types.js';
-import {editHeader, editPlan, editorCommand, stripHeader} from '../../source/runner/edit-plan.js';
+import {editHeader, editInEditor, editPlan, editorCommand, stripHeader} from '../../source/runner/edit-plan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fanout-edit-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
@@ -107,4 +107,16 @@ test('$VISUAL wins over $EDITOR, and vi is the fallback', () => {
 	assert.equal(editorCommand({VISUAL: ' ', EDITOR: 'nano'}), 'nano');
 	assert.equal(editorCommand({}), 'vi');
 	assert.deepEqual(editHeader(undefined).length, 2);
+});
+
+test('editInEditor: a prompt comes back with its lines, the temporary file is gone; a failing editor says why', () => {
+	const seen = join(dir, 'seen.txt');
+	// The editor keeps the first line, adds a paragraph, and records where the file was.
+	const result = editInEditor('Add logging.', 'api.prompt.md', {editor: editor(`echo "$1" > ${seen}; printf 'Use the shared logger.\\n\\nKeep tests green.\\n\\n\\n' >> "$1"`)});
+	assert.deepEqual(result, {ok: true, text: 'Add logging.\nUse the shared logger.\n\nKeep tests green.'});
+	const file = readFileSync(seen, 'utf8').trim();
+	assert.match(file, /api\.prompt\.md$/);
+	assert.ok(!existsSync(file), 'the temporary file is removed');
+	const failing = editInEditor('x', 'a.md', {editor: editor('exit 3')});
+	assert.deepEqual(failing, {ok: false, reason: `the editor (${join(dir, `editor-${scripts}.sh`)}) exited with code 3`});
 });

@@ -16,6 +16,7 @@ import type {RunPlanner} from '../../source/commands/plan.js';
 import {loadPlan} from '../../source/plan/load.js';
 import {validatePlan} from '../../source/plan/validate.js';
 import {listWorkspaceFiles} from '../../source/plan/workspace-tree.js';
+import type {EditPromptInEditor} from '../../source/ui/wizard/review-step.js';
 import {WizardScreen} from '../../source/ui/wizard/wizard-screen.js';
 import {ARROW_DOWN, ARROW_RIGHT, ARROW_UP, CTRL_C, ENTER, ESCAPE, eventually, plain, setSize, tick} from './helpers.js';
 
@@ -35,14 +36,17 @@ function copyOfRepo(): string {
 
 const io = (cwd: string): CommandIO => ({stdout: () => undefined, stderr: () => undefined, cwd, color: false, isTTY: true});
 
-async function mount(runPlanner: RunPlanner = async () => {
-	throw new Error('no planner in this test');
-}) {
+async function mount(
+	runPlanner: RunPlanner = async () => {
+		throw new Error('no planner in this test');
+	},
+	editInEditor?: EditPromptInEditor,
+) {
 	const dir = copyOfRepo();
 	const {files} = await listWorkspaceFiles(dir);
 	const actor = createWizardActor({workspace: dir}, io(dir), files, runPlanner);
 	actor.start();
-	const app = render(<WizardScreen actor={actor} workspace="." color={false} />);
+	const app = render(<WizardScreen actor={actor} workspace="." color={false} {...(editInEditor ? {editInEditor} : {})} />);
 	setSize(app.stdout, 120, 40);
 	await tick();
 	const frame = () => plain(app.lastFrame());
@@ -179,6 +183,31 @@ test('Esc goes back a step at a time and nothing typed is lost', async () => {
 	assert.deepEqual(await done, {outcome: 'cancelled'});
 	// Left unsaved: no step stays drawn (it used to leave the save step on the terminal).
 	await eventually(() => assert.equal(frame().trim(), ''));
+});
+
+test('e edits the selected task\'s prompt in the editor: its lines are kept; an editor that fails says why', async () => {
+	const calls: {text: string; taskId: string}[] = [];
+	let answer: ReturnType<EditPromptInEditor> = {ok: true, text: 'Add logging to api.\n\nUse the shared logger.'};
+	const {actor, frame, press, done} = await mount(undefined, (text, taskId) => {
+		calls.push({text, taskId});
+		return answer;
+	});
+	await press('Add logging', ENTER, ENTER, ENTER);
+	await eventually(() => assert.match(frame(), /Phase 1 \(parallel\): modules/));
+	await press(ARROW_DOWN);
+	assert.match(frame(), /e prompt in \$EDITOR/);
+	await press('e');
+	const taskId = calls[0]?.taskId ?? '';
+	assert.equal(calls.length, 1);
+	const task = actor.getSnapshot().context.plan!.phases[0]!.tasks.find(t => t.id === taskId)!;
+	assert.equal(task.prompt, 'Add logging to api.\n\nUse the shared logger.');
+	assert.match(frame(), /prompt: Add logging to api\. Use the shared logger\./);
+	answer = {ok: false, reason: 'the editor (nano) was not found: set $VISUAL or $EDITOR'};
+	await press('e');
+	assert.equal(calls[1]?.text, 'Add logging to api.\n\nUse the shared logger.', 'the editor gets the prompt as it is now');
+	assert.match(frame(), /the editor \(nano\) was not found/);
+	await press(CTRL_C);
+	assert.deepEqual(await done, {outcome: 'cancelled'});
 });
 
 test('text and Enter in one chunk (fast typing, a paste, a script) is the text, then Enter', async () => {

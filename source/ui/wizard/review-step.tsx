@@ -29,9 +29,14 @@ type Props = {
 	readonly notice?: string;
 	readonly fromAgent: boolean;
 	readonly send: (event: WizardEvent) => void;
+	/** Edits a task's prompt in the user's editor (`e`); absent where there is no terminal to lend. */
+	readonly editInEditor?: EditPromptInEditor;
 	readonly width: number;
 	readonly height: number;
 };
+
+/** Opens a prompt in the user's editor and gives back the edited text, or why it could not. */
+export type EditPromptInEditor = (text: string, taskId: string) => {readonly ok: true; readonly text: string} | {readonly ok: false; readonly reason: string};
 
 const fieldLabels: Record<FieldKind, string> = {
 	id: 'task id',
@@ -53,7 +58,7 @@ export function agentLabel(agent: AgentSpec | undefined): string {
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The review step. */
-export function ReviewStep({moment, plan, report, notes, files, selected, field, draft, moveTarget, notice, fromAgent, send, width, height}: Props) {
+export function ReviewStep({moment, plan, report, notes, files, selected, field, draft, moveTarget, notice, fromAgent, send, editInEditor, width, height}: Props) {
 	const color = useColor();
 	const rows = useMemo(() => planRows(plan), [plan]);
 	const counts = useMemo(() => matchCounts(plan, files), [plan, files]);
@@ -72,6 +77,12 @@ export function ReviewStep({moment, plan, report, notes, files, selected, field,
 			else if (input === 'R') send({type: 'field.open', kind: 'planName'});
 			else if (task && input === 'T') send({type: 'field.open', kind: 'title'});
 			else if (task && input === 'p') send({type: 'field.open', kind: 'prompt'});
+			else if (task && input === 'e' && editInEditor) {
+				// A prompt is often paragraphs: the editor keeps its lines, the field would join them.
+				const edited = editInEditor(task.prompt ?? '', task.id);
+				if (!edited.ok) send({type: 'review.notice', text: edited.reason});
+				else if (edited.text !== (task.prompt ?? '')) send({type: 'review.edit', edit: {kind: 'task.prompt', taskId: task.id, prompt: edited.text}});
+			}
 			else if (task && input === 'c') send({type: 'field.open', kind: 'command'});
 			else if (task && input === 'o') send({type: 'field.open', kind: 'owns'});
 			else if (task && input === 'i') send({type: 'field.open', kind: 'reads'});
@@ -237,6 +248,7 @@ export function ReviewStep({moment, plan, report, notes, files, selected, field,
 						['i', 'reads'],
 						['m', 'move'],
 						['p', 'prompt'],
+						...(editInEditor ? ([['e', 'prompt in $EDITOR']] as KeyHint[]) : []),
 						['c', 'command'],
 						['a', 'agent'],
 						['T', 'title'],

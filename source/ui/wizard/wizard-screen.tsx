@@ -12,7 +12,7 @@ import type {ProposalPattern} from '../../plan/propose.js';
 import {GoalStep} from './goal-step.js';
 import {PatternStep} from './pattern-step.js';
 import {PlannerFailedStep, PlanningStep} from './planning-step.js';
-import {ReviewStep, type ReviewMoment} from './review-step.js';
+import {ReviewStep, type EditPromptInEditor, type ReviewMoment} from './review-step.js';
 import {SaveStep, type SaveMoment} from './save-step.js';
 import {ScopeStep} from './scope-step.js';
 import {StepHeader, type WizardStep} from './step-header.js';
@@ -26,6 +26,8 @@ type Props = {
 	/** Shown on the goal step. */
 	readonly workspace: string;
 	readonly color?: boolean;
+	/** Edits a task's prompt in the user's editor (review `e`); only where a terminal can be lent. */
+	readonly editInEditor?: EditPromptInEditor;
 };
 
 function useWizard(actor: WizardActor): WizardSnapshot {
@@ -57,7 +59,7 @@ export function stepOf(value: WizardSnapshot['value']): WizardStep {
 	}
 }
 
-function WizardSteps({actor, workspace}: Props) {
+function WizardSteps({actor, workspace, editInEditor}: Props) {
 	const snapshot = useWizard(actor);
 	const {columns, rows} = useTerminalSize();
 	const width = Math.max(20, columns);
@@ -122,6 +124,7 @@ function WizardSteps({actor, workspace}: Props) {
 					notice={context.notice}
 					fromAgent={context.origin === 'agent'}
 					send={send}
+					{...(editInEditor ? {editInEditor} : {})}
 					width={width}
 					height={height - 1}
 				/>
@@ -153,11 +156,11 @@ function WizardSteps({actor, workspace}: Props) {
 }
 
 /** The wizard with its key dispatcher and colour setting: what commands/wizard.tsx renders. */
-export function WizardScreen({actor, workspace, color = true}: Props) {
+export function WizardScreen({actor, workspace, color = true, editInEditor}: Props) {
 	return (
 		<ColorContext.Provider value={color}>
 			<KeysProvider>
-				<WizardSteps actor={actor} workspace={workspace} />
+				<WizardSteps actor={actor} workspace={workspace} {...(editInEditor ? {editInEditor} : {})} />
 			</KeysProvider>
 		</ColorContext.Provider>
 	);
