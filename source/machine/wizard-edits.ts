@@ -1,6 +1,6 @@
-// The planning wizard's edits on a plan: rename the plan, rename, move, add and remove tasks and phases, switch a
-// phase's mode, set globs, prompts, commands and agents. Pure: each edit returns a new plan or a
-// refusal saying why, and never leaves a dangling dependsOn behind.
+// The planning wizard's edits on a plan: rename the plan; rename, move, add and remove tasks and
+// phases; switch a phase's mode; set globs, prompts, commands and agents. Pure: each edit returns
+// a new plan or a refusal saying why, and never leaves a dangling dependsOn behind.
 
 import {createGlobIndex} from '../plan/match.js';
 import type {AgentSpec, Phase, Plan, Task} from '../plan/types.js';
