@@ -51,15 +51,18 @@ export type RunCounts = {
 	readonly running: number;
 	readonly passed: number;
 	readonly failed: number;
+	/** Stopped by a conflict and waiting for the user's decision: not failed (yet); the header's phase note says so. */
+	readonly conflicted: number;
 	readonly finished: number;
 	readonly costUsd: number;
 };
 
-/** Counts tasks by status (failed counts stopped and conflicted too: they did not pass). */
+/** Counts tasks by status (failed counts stopped tasks too: they did not pass). */
 export function runCounts(context: OrchestratorContext): RunCounts {
 	let running = 0;
 	let passed = 0;
 	let failed = 0;
+	let conflicted = 0;
 	let finished = 0;
 	let costUsd = 0;
 	const tasks = planTasks(context.plan);
@@ -74,9 +77,11 @@ export function runCounts(context: OrchestratorContext): RunCounts {
 				passed++;
 				finished++;
 				break;
+			case 'conflicted':
+				conflicted++;
+				break;
 			case 'failed':
 			case 'stopped':
-			case 'conflicted':
 				failed++;
 				finished++;
 				break;
@@ -87,7 +92,7 @@ export function runCounts(context: OrchestratorContext): RunCounts {
 				break;
 		}
 	}
-	return {total: tasks.length, running, passed, failed, finished, costUsd};
+	return {total: tasks.length, running, passed, failed, conflicted, finished, costUsd};
 }
 
 /** Ids of the tasks that depend on any of `taskIds`, directly or through others, in plan order. */

@@ -55,6 +55,8 @@ test('says what happened, offers grant for an unowned path, and the grid keeps s
 	assert.match(frame, /g grant +give db-logging the path and run it again now/);
 	assert.match(frame, /s skip +skip db-logging \(logging-tests, logging-docs depend on it and will be skipped too\)/);
 	assert.match(frame, /still working on the api/);
+	// The stopped task waits for a decision (the header says so): it is not counted as failed.
+	assert.match(frame, /conflict: waiting for you .* 2 running · 0 done · 0 failed/);
 	assert.ok(frame.split('\n').length <= 39);
 	app.stdin.write('g');
 	await tick();

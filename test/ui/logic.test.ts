@@ -95,7 +95,10 @@ test('runCounts and runExitCode', () => {
 			'logging-tests': taskRun('logging-tests', 1, {status: 'skipped'}),
 		},
 	});
-	assert.deepEqual(runCounts(context), {total: 5, running: 1, passed: 1, failed: 1, finished: 3, costUsd: 0.75});
+	assert.deepEqual(runCounts(context), {total: 5, running: 1, passed: 1, failed: 1, conflicted: 0, finished: 3, costUsd: 0.75});
+	// A task stopped by a conflict waits for a decision: counted apart, not as failed or finished.
+	const waiting = makeContext(samplePlan(), {tasks: {...context.tasks, 'api-logging': taskRun('api-logging', 0, {status: 'conflicted'})}});
+	assert.deepEqual(runCounts(waiting), {total: 5, running: 0, passed: 1, failed: 1, conflicted: 1, finished: 3, costUsd: 0.25});
 	assert.equal(runExitCode('done', {...context, outcome: 'passed'}), 0);
 	assert.equal(runExitCode('failed', {...context, outcome: 'failed'}), 1);
 	assert.equal(runExitCode('aborted', {...context, outcome: 'conflict'}), 3);
