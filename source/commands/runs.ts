@@ -31,9 +31,18 @@ export const runsCommand: Command = async (argv, io) => {
 		return 0;
 	}
 	const header = ['run', 'plan', 'started', 'status', 'ok', 'failed'];
-	const rows = runs.map(r => [r.id, r.planName ?? '?', r.started ?? '', r.status === 'unfinished' ? 'unfinished (resumable)' : r.outcome ?? r.status, String(r.ok), String(r.failed)]);
+	const rows = runs.map(r => [r.id, r.planName ?? '?', localTime(r.started), r.status === 'unfinished' ? 'unfinished (resumable)' : r.outcome ?? r.status, String(r.ok), String(r.failed)]);
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)));
 	const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
 	io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n`);
 	return 0;
 };
+
+/** An ISO time as the reader's clock shows it, to the second: 2026-11-27 21:02:11. */
+export function localTime(iso: string | undefined): string {
+	if (iso === undefined) return '';
+	const at = new Date(iso);
+	if (Number.isNaN(at.getTime())) return iso;
+	const two = (n: number) => String(n).padStart(2, '0');
+	return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
+}

@@ -31,7 +31,7 @@ export function headlessAnswer(
 		case 'awaitingApproval':
 			return {type: 'phase.approveAll'};
 		case 'phaseFailed':
-			return policy.keepGoing ? {type: 'failed.continue'} : {type: 'run.abort'};
+			return policy.keepGoing ? {type: 'failed.continue'} : {type: 'failed.stop'};
 		case 'conflict': {
 			const conflict = openConflict(context);
 			if (!conflict) return undefined;

@@ -286,6 +286,7 @@ export const orchestratorMachine = setup({
 		finishPassed: step(d => d.finish('passed')),
 		finishFailed: step(d => d.finish('failed')),
 		abortRun: step(d => d.endRun('aborted')),
+		stopAfterFailure: step(d => d.endRun('failed')),
 		abortOnConflict: step(d => d.endRun('conflict')),
 		interrupt: step((d, event) => {
 			if (event.type === 'run.signal') d.endRun('interrupted', event.signal);
@@ -365,6 +366,7 @@ export const orchestratorMachine = setup({
 		},
 		phaseFailed: {
 			on: {
+				'failed.stop': {target: 'failed', actions: 'stopAfterFailure'},
 				'failed.retry': {target: 'running', actions: ['reopenPhase', 'retryFailed']},
 				'task.retry': {guard: 'retryable', target: 'running', actions: ['reopenPhase', 'retryTask']},
 				'failed.continue': [

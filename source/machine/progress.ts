@@ -363,7 +363,9 @@ export class Draft {
 				? 'run stopped on a conflict'
 				: outcome === 'aborted'
 					? 'run aborted'
-					: 'run ended';
+					: outcome === 'failed'
+						? `phase ${this.ctx.phaseIndex + 1} (${this.ctx.plan.phases[this.ctx.phaseIndex]?.name ?? ''}) failed`
+						: 'run ended';
 		for (const run of Object.values(this.ctx.tasks)) {
 			if (run.status === 'running') this.stopTask(run.id, 'stopped', why);
 		}

@@ -215,6 +215,8 @@ export type UserEvent =
 	| {type: 'task.retry'; taskId: string}
 	| {type: 'failed.retry'}
 	| {type: 'failed.continue'}
+	/** Stop after a failed phase (headless without --keep-going): the run fails, the rest is skipped. */
+	| {type: 'failed.stop'}
 	| {
 			type: 'conflict.decide';
 			choice: ConflictChoice;

@@ -247,6 +247,21 @@ test('abort from phaseFailed stops the run with exit 1; pending tasks are listed
 	assert.equal(exitCodeOf(r.actor.getSnapshot()), 1);
 });
 
+test('stopping after a failed phase (headless, no --keep-going) fails the run, not aborts it, and says why the rest did not run', () => {
+	const r = start(twoPhases);
+	r.send({type: 'plan.start'});
+	r.send({type: 'phase.approve'});
+	r.fakes.exit('a', 1);
+	r.fakes.exit('b');
+	assert.equal(r.state(), 'phaseFailed');
+	r.send({type: 'failed.stop'});
+	assert.equal(r.state(), 'failed');
+	assert.equal(r.ctx().outcome, 'failed');
+	assert.equal(r.status('c'), 'skipped');
+	assert.equal(r.ctx().tasks.c?.reason, 'not run: phase 1 (build) failed');
+	assert.equal(exitCodeOf(r.actor.getSnapshot()), 1);
+});
+
 test('in a sequential phase a failure does not start its same-phase dependents until the user decides', () => {
 	const p = plan([phase('line', [task('x', ['x/**']), task('y', ['y/**'], {dependsOn: ['x']}), task('z', ['z/**'])], 'sequential')]);
 	const r = start(p);
