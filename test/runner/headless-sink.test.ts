@@ -65,3 +65,14 @@ test('a chunk finishing a held line: that line first, then the chunk\'s lines, i
 		assert.equal(writes, 1);
 	}
 });
+
+test('a held line outside latin1 keeps its characters when the chunk takes the fast path', () => {
+	for (const color of [false, true]) {
+		const out = capture();
+		const sink = createHeadlessSink(out.stream, {color, keys: ['a']});
+		const chunk = Buffer.from('本 😀\nnext é\n');
+		sink.writeChunk('a', ['held 日'], chunk, Buffer.byteLength('本 😀\n'), chunk.length, 1);
+		const p = sink.prefixFor('a');
+		assert.equal(out.text(), `${p}held 日\n${p}next é\n`);
+	}
+});
