@@ -55,14 +55,16 @@ export function renderLines(chunk: Buffer, start: number, end: number, lineCount
  * output byte), or undefined when some line needs more than copying, tab expansion and SGR
  * handling (then the byte loop decides line by line). Per-byte work happens only in native
  * code (UTF-8 validation, byte and string searches, one replace); JS looks at escapes, tabs
- * and every few thousand bytes only. With colour off, the SGR sequences are cut out in the
- * pass that checks them.
+ * and every few thousand bytes only. With colour off, a region holding escapes is left to
+ * the byte loop.
  */
 export function renderPlainRegion(chunk: Buffer, start: number, end: number, options: RenderOptions): string | undefined {
 	const {prefix, color, maxChars} = options;
 	if (end <= start) return '';
+	// Stripping colour costs more here than in the byte loop, which then takes the region.
 	const esc = chunk.indexOf(ESC, start);
 	const hasEscape = esc !== -1 && esc < end;
+	if (hasEscape && !color) return undefined;
 	if (!isUtf8(chunk.subarray(start, end))) return undefined;
 	// A few dozen memchr passes cost less than one JS loop over the bytes.
 	for (const byte of CONTROL_BYTES) {
@@ -80,25 +82,16 @@ export function renderPlainRegion(chunk: Buffer, start: number, end: number, opt
 		if (nl < lineStart) return undefined;
 		lineStart = nl + 1;
 	}
-	// Every escape must be a plain SGR: ESC [ digits ; : ... m. With colour off, the same pass
-	// drops them (a regex replace costs three times as much). The cap was checked on the text
-	// with them, which is longer: that can only send a line to the slow path.
+	// Every escape must be a plain SGR: ESC [ digits ; : ... m.
 	if (hasEscape) {
-		let stripped = '';
-		let kept = 0;
 		for (let at = esc - start; at !== -1; at = text.indexOf('\u001b', at + 1)) {
 			if (text.charCodeAt(at + 1) !== 0x5b) return undefined;
 			let j = at + 2;
 			let c = text.charCodeAt(j);
 			while (c >= 0x30 && c <= 0x3b) c = text.charCodeAt(++j);
 			if (c !== 0x6d) return undefined;
-			if (!color) {
-				stripped += text.slice(kept, at);
-				kept = j + 1;
-			}
 			at = j;
 		}
-		if (!color) text = stripped + text.slice(kept);
 	}
 	const tab = text.indexOf('\t');
 	if (tab !== -1) text = expandTabs(text, tab);
