@@ -7,8 +7,8 @@ import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
 import type {JournalEntry} from '../machine/journal-events.js';
 import {foldJournal} from '../machine/journal-events.js';
-import {exitCodeOf} from '../machine/selectors.js';
-import type {Conflict, Revision, TaskRun} from '../machine/types.js';
+import {exitCodeOf, parallelSpeedup} from '../machine/selectors.js';
+import type {Conflict, OrchestratorContext, Revision, TaskRun} from '../machine/types.js';
 import {formatReport} from '../plan/format.js';
 import {loadPlan, parsePlanText} from '../plan/load.js';
 import type {Plan, PlanSource, ValidationReport} from '../plan/types.js';
@@ -424,7 +424,7 @@ async function driveHeadless(engine: Engine, runDir: string, flags: Flags, io: C
 	return code;
 }
 
-function outcomeLine(name: string, outcome: string | undefined, code: number, ctx: {startedAt: number; endedAt?: number}): string {
+function outcomeLine(name: string, outcome: string | undefined, code: number, ctx: OrchestratorContext): string {
 	const seconds = (((ctx.endedAt ?? Date.now()) - ctx.startedAt) / 1000).toFixed(1);
 	const words: Record<string, string> = {
 		passed: 'passed',
@@ -433,7 +433,8 @@ function outcomeLine(name: string, outcome: string | undefined, code: number, ct
 		conflict: 'stopped on a conflict',
 		interrupted: 'interrupted',
 	};
-	return `fanout · ${name} · ${words[outcome ?? ''] ?? outcome ?? 'ended'} in ${seconds}s · exit ${code}`;
+	const speedup = parallelSpeedup(ctx);
+	return `fanout · ${name} · ${words[outcome ?? ''] ?? outcome ?? 'ended'} in ${seconds}s · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
 }
 
 async function driveInteractive(engine: Engine, prepared: Prepared, runDir: string, io: CommandIO): Promise<number> {

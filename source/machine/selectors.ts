@@ -148,3 +148,28 @@ export function summaryRows(ctx: OrchestratorContext): SummaryRow[] {
 		];
 	});
 }
+
+/**
+ * How much sooner the tasks finished than one after another: their summed run times over the
+ * time each phase's tasks took together (waits for approval and decisions left out). Undefined
+ * under 1.1x, where there is nothing to tell.
+ */
+export function parallelSpeedup(context: OrchestratorContext): number | undefined {
+	let serial = 0;
+	let parallel = 0;
+	for (const phase of context.plan.phases) {
+		let first = Number.POSITIVE_INFINITY;
+		let last = Number.NEGATIVE_INFINITY;
+		for (const task of phase.tasks) {
+			const run = context.tasks[task.id];
+			if (run?.startedAt === undefined || run.endedAt === undefined) continue;
+			serial += run.endedAt - run.startedAt;
+			first = Math.min(first, run.startedAt);
+			last = Math.max(last, run.endedAt);
+		}
+		if (last > first) parallel += last - first;
+	}
+	if (parallel <= 0) return undefined;
+	const speedup = serial / parallel;
+	return speedup >= 1.1 ? speedup : undefined;
+}

@@ -7,8 +7,9 @@ import {gridLayout, isSmallTerminal, moveFocus} from '../../source/ui/layout.js'
 import {initialOverlay, overlayReducer, visibleOverlay} from '../../source/ui/hooks/overlay.js';
 import {statusStyle, type AnyStatus} from '../../source/ui/theme.js';
 import {dependentsOf, formatDuration, progressBar, runCounts, runExitCode, taskCommand} from '../../source/ui/format.js';
+import {parallelSpeedup} from '../../source/machine/selectors.js';
 import {createClock, drawBudget, maxDelayMs, paceDelay, spinnerFrameAt, spinnerStepFor} from '../../source/ui/hooks/clock.js';
-import {makeContext, samplePlan, taskRun, task, tick} from './helpers.js';
+import {makeContext, samplePlan, T0, taskRun, task, tick} from './helpers.js';
 
 test('gridLayout: columns by readable width, rows share the height', () => {
 	const three = gridLayout({width: 120, height: 35, count: 3, focus: 0, oneColumn: false});
@@ -106,6 +107,27 @@ test('runCounts and runExitCode', () => {
 	assert.equal(runExitCode('aborted', {...context, outcome: 'aborted', signal: 'SIGINT'}), 130);
 	assert.equal(runExitCode('aborted', {...context, signal: 'SIGTERM'}), 143);
 	assert.equal(runExitCode('aborted', {...context, signal: 'SIGHUP'}), 129);
+});
+
+test('parallelSpeedup: summed task times over the span of each phase, waits between phases left out', () => {
+	const at = (s: number) => T0 + s * 1000;
+	const ran = (id: string, phase: number, from: number, to: number) => taskRun(id, phase, {status: 'passed', startedAt: at(from), endedAt: at(to)});
+	const context = makeContext(samplePlan(), {
+		tasks: {
+			// Phase 1: three tasks of 60 s side by side, over 60 s.
+			'api-logging': ran('api-logging', 0, 0, 60),
+			'db-logging': ran('db-logging', 0, 0, 60),
+			'utils-logging': ran('utils-logging', 0, 0, 60),
+			// Phases 2 and 3 after a 100 s wait for approval, which counts for neither side.
+			'logging-tests': ran('logging-tests', 1, 160, 190),
+			'logging-docs': ran('logging-docs', 2, 190, 200),
+		},
+	});
+	// (180 + 30 + 10) s of work in (60 + 30 + 10) s.
+	assert.equal(parallelSpeedup(context), 2.2);
+	// One after another anyway: nothing to tell.
+	assert.equal(parallelSpeedup(makeContext(samplePlan(), {tasks: {'logging-tests': ran('logging-tests', 1, 0, 30)}})), undefined);
+	assert.equal(parallelSpeedup(makeContext()), undefined);
 });
 
 test('the clock ticks only while someone listens', async () => {

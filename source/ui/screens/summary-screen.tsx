@@ -10,6 +10,7 @@ import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
 import {formatCost, formatDuration, planTasks, runCounts, runExitCode, truncate} from '../format.js';
+import {parallelSpeedup} from '../../machine/selectors.js';
 import {statusStyle, useColor} from '../theme.js';
 
 /** Writes the final plan over the original file; rejects with a message a person can read. */
@@ -42,6 +43,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const lastPlan = context.revisions[context.revisions.length - 1]?.plan ?? context.plan;
 	const canWrite = revised && onWriteBack !== undefined && write.kind !== 'writing' && write.kind !== 'written';
 	const exitCode = runExitCode(state, context);
+	const speedup = parallelSpeedup(context);
 
 	useKeys(
 		(input, key) => {
@@ -113,6 +115,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				fanout · {context.plan.name} · {verdicts[state] ?? state} in {formatDuration(elapsed)} · {counts.passed} of {counts.total} tasks passed
 				{verifyWords}
 				{counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit {exitCode}
+				{speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}
 			</Text>
 			<Text> </Text>
 			<Text dimColor wrap="truncate-end">
