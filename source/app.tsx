@@ -34,6 +34,8 @@ export type AppProps = {
 	readonly onWriteBack?: WriteBack;
 	/** Opens the revised plan in $EDITOR (conflict `e`); undefined when the user gave up. */
 	readonly onEditPlan?: EditPlan;
+	/** Leaves so the caller can open the plan file in $EDITOR and start over (plan review `e`). */
+	readonly onEditPlanFile?: () => void;
 	/** Applied to every log line shown in the log view (default: the runner's sanitizer). */
 	readonly sanitize?: (line: string) => string;
 	/** Colour on or off (default: NO_COLOR / FORCE_COLOR from the environment). */
@@ -68,7 +70,7 @@ export function App({color, fps = 10, now = Date.now, clock: given, ...rest}: Ap
 
 type RootProps = Omit<AppProps, 'color' | 'fps' | 'now' | 'clock'>;
 
-function Root({actor, store, onExit, onWriteBack, onEditPlan, sanitize = sanitizeLine, ownedFileCounts, phaseInfo}: RootProps) {
+function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo}: RootProps) {
 	const snapshot = useOrchestrator(actor);
 	const {columns: width, rows} = useTerminalSize();
 	const state = String(snapshot.value);
@@ -92,7 +94,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, sanitize = sanitiz
 			break;
 		case 'reviewing':
 		case 'invalid':
-			screen = <ReviewScreen {...common} onExit={onExit} />;
+			screen = <ReviewScreen {...common} onExit={onExit} {...(onEditPlanFile ? {onEditPlanFile} : {})} />;
 			break;
 		case 'awaitingApproval':
 			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} info={approvalInfo} />;

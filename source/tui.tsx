@@ -18,6 +18,8 @@ export type InteractiveOptions = {
 	readonly color: boolean;
 	readonly planFile: string;
 	readonly writeBack: (plan: Plan) => void;
+	/** The plan review offers `e`: the session then ends with 'edit-plan' for the caller to open the file. */
+	readonly planFileEditable?: boolean;
 	/**
 	 * Opens the revised plan in the user's editor and reads it back (conflict `e`). Runs the
 	 * editor synchronously on this terminal: see source/runner/edit-plan.ts `editPlan`.
@@ -26,9 +28,9 @@ export type InteractiveOptions = {
 };
 
 /** Runs the engine under the TUI; resolves with the exit code once the user leaves. */
-export async function runInteractive(engine: Engine, options: InteractiveOptions): Promise<number> {
-	let leave: (code: number) => void = () => undefined;
-	const left = new Promise<number>(resolve => {
+export async function runInteractive(engine: Engine, options: InteractiveOptions): Promise<number | 'edit-plan'> {
+	let leave: (code: number | 'edit-plan') => void = () => undefined;
+	const left = new Promise<number | 'edit-plan'>(resolve => {
 		leave = resolve;
 	});
 	// Whatever happens, the cursor comes back.
@@ -81,6 +83,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 				store={engine.store}
 				color={options.color}
 				onExit={code => leave(code)}
+				{...(options.planFileEditable ? {onEditPlanFile: () => leave('edit-plan')} : {})}
 				onWriteBack={options.writeBack}
 				phaseInfo={phaseIndex => {
 					const {context} = engine.actor.getSnapshot();

@@ -1,7 +1,7 @@
 // `fanout run PLAN` and `fanout resume [RUN_ID]`: load and check the plan, open the run folder,
 // build the engine, then drive it headless (flags answer for the user) or through the TUI.
 
-import {existsSync, writeFileSync} from 'node:fs';
+import {existsSync, rmSync, writeFileSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {parseArgs} from 'node:util';
@@ -15,7 +15,7 @@ import type {Plan, PlanSource, ValidationReport} from '../plan/types.js';
 import {validatePlan} from '../plan/validate.js';
 import {planToYaml} from '../plan/yaml.js';
 import {missingAgents} from '../runner/agents/index.js';
-import {editPlan} from '../runner/edit-plan.js';
+import {editorCommand, editPlan, runEditorSync} from '../runner/edit-plan.js';
 import {createEngine} from '../runner/engine.js';
 import type {Engine, EngineOptions} from '../runner/engine.js';
 import {groupHasEnv, isGroupAlive, killAllGroupsNow, killGroup, stopAllGroups} from '../runner/groups.js';
@@ -152,6 +152,17 @@ export const runCommand: Command = async (argv, io) => {
 	if (positionals.length !== 1) return usageError(io, RUN_USAGE, positionals.length === 0 ? 'name the plan to run' : 'run takes one plan').exit;
 	const planFile = resolve(io.cwd, positionals[0]!);
 	if (!existsSync(planFile)) return usageError(io, RUN_USAGE, `no such plan file: ${positionals[0]}`).exit;
+	// Interactively, `e` on the plan review edits the plan file; the run then starts over from it.
+	for (;;) {
+		const result = await runPlanFile(planFile, flags, io);
+		if (result !== EDIT_PLAN) return result;
+		const edited = runEditorSync(editorCommand(), planFile);
+		if (!edited.ok) io.stderr(`fanout: ${edited.reason}\n`);
+	}
+};
+
+/** Loads, checks and runs the plan file once; interactively, EDIT_PLAN when the user asked to edit it first. */
+async function runPlanFile(planFile: string, flags: Flags, io: CommandIO): Promise<number | typeof EDIT_PLAN> {
 	const loaded = loadPlan(planFile, {...(flags.workspace ? {workspace: flags.workspace} : {}), cwd: io.cwd});
 	if (!loaded.ok) {
 		io.stderr(formatReport({valid: false, errors: loaded.errors, warnings: []}, {color: io.color}));
@@ -180,8 +191,11 @@ export const runCommand: Command = async (argv, io) => {
 	}
 	const runId = newRunId();
 	const runDir = createRunDir(prepared.workspace, runId, planToYaml(prepared.plan));
-	return execute(prepared, runId, runDir, flags, io, {});
-};
+	const result = await execute(prepared, runId, runDir, flags, io, {}, {planFileEditable: !flags.headless});
+	// Nothing ran: the run folder of a plan sent back to the editor is not a run to list.
+	if (result === EDIT_PLAN) rmSync(runDir, {recursive: true, force: true});
+	return result;
+}
 
 /**
  * The run `resume` picks by default: the newest one that never finished (killed), or that ended
@@ -260,7 +274,7 @@ export const resumeCommand: Command = async (argv, io) => {
 		const words = openConflicts.map(c => `${c.taskId ?? c.suspects.join(' or ')} needs ${c.path}`).join('; ');
 		io.stderr(`fanout: run ${runId} stopped at a conflict (${words}): it will be asked again once the phase is approved.\n`);
 	}
-	return execute(prepared, runId, runDir, flags, io, {
+	const result = await execute(prepared, runId, runDir, flags, io, {
 		restored,
 		startPhase: state.phaseIndex,
 		sessions,
@@ -268,6 +282,8 @@ export const resumeCommand: Command = async (argv, io) => {
 		nextConflictId: state.nextConflictId,
 		openConflicts,
 	});
+	// A resumed run's plan is the run folder's copy, not a file to edit: the review offers no `e`.
+	return result === EDIT_PLAN ? 1 : result;
 };
 
 type ResumeState = {
@@ -283,7 +299,18 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type StopSignal = (typeof SIGNALS)[number];
 const SIGNAL_CODES: Record<StopSignal, number> = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143};
 
-async function execute(prepared: Prepared, runId: string, runDir: string, flags: Flags, io: CommandIO, resumed: ResumeState): Promise<number> {
+/** What an interactive run returns when the user pressed `e` on the plan review. */
+const EDIT_PLAN = 'edit-plan';
+
+async function execute(
+	prepared: Prepared,
+	runId: string,
+	runDir: string,
+	flags: Flags,
+	io: CommandIO,
+	resumed: ResumeState,
+	how: {readonly planFileEditable?: boolean} = {},
+): Promise<number | typeof EDIT_PLAN> {
 	const store = createOutputStore();
 	// Banners count the phases of the latest revision (a defer adds one).
 	let currentPlan = prepared.plan;
@@ -342,7 +369,8 @@ async function execute(prepared: Prepared, runId: string, runDir: string, flags:
 		return [signal, handler] as const;
 	});
 	try {
-		const code = flags.headless ? await driveHeadless(engine, runDir, flags, io) : await driveInteractive(engine, prepared, runDir, io);
+		const code = flags.headless ? await driveHeadless(engine, runDir, flags, io) : await driveInteractive(engine, prepared, runDir, io, how.planFileEditable ?? false);
+		if (code === EDIT_PLAN) return code;
 		await stopAllGroups({graceMs: flags.graceMs ?? 5000});
 		const snapshot = engine.actor.getSnapshot();
 		writeSummary(runDir, {runId, plan: snapshot.context.plan.name, outcome: snapshot.context.outcome, signal: snapshot.context.signal, exitCode: code, tasks: snapshot.context.tasks, verify: snapshot.context.verify, revisions: snapshot.context.revisions.map(r => ({number: r.number, decision: r.decision}))});
@@ -437,11 +465,12 @@ function outcomeLine(name: string, outcome: string | undefined, code: number, ct
 	return `fanout · ${name} · ${words[outcome ?? ''] ?? outcome ?? 'ended'} in ${seconds}s · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
 }
 
-async function driveInteractive(engine: Engine, prepared: Prepared, runDir: string, io: CommandIO): Promise<number> {
+async function driveInteractive(engine: Engine, prepared: Prepared, runDir: string, io: CommandIO, planFileEditable: boolean): Promise<number | typeof EDIT_PLAN> {
 	const {runInteractive} = await withoutFetch(() => import('../tui.js'));
 	return runInteractive(engine, {
 		color: io.color,
 		planFile: prepared.planFile,
+		planFileEditable,
 		writeBack: plan => writeFileSync(prepared.planFile, planToYaml(plan)),
 		// The file is named after the revision the edit would make, beside plan.rN.yaml.
 		editPlan: (plan, conflict) => editPlan(plan, {runDir, revision: engine.actor.getSnapshot().context.revisions.length + 1, conflict}),

@@ -3,7 +3,7 @@
 // Ctrl-C and signals leave no process behind and the terminal sane.
 
 import {strict as assert} from 'node:assert';
-import {existsSync, readFileSync} from 'node:fs';
+import {chmodSync, existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
 import {cleanup, cli, exitCodeOn, hasTmux, journalGroups, membersOfGroups, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
@@ -39,11 +39,11 @@ function alive(pid: number): boolean {
 }
 
 /** Starts `fanout ARGS` in a fresh tmux window of the given size, in `dir`. */
-function start(dir: string, args: string, columns: number, rows: number): Session {
+function start(dir: string, args: string, columns: number, rows: number, env = ''): Session {
 	const name = `s${++sessions}`;
 	const pidFile = join(dir, '.fanout-pid');
 	// CI=true makes Ink print only the last frame: the real terminal must not see it.
-	const inner = `echo $$ > ${pidFile}; exec env -u CI NO_COLOR=1 ${process.execPath} ${cli} ${args}`;
+	const inner = `echo $$ > ${pidFile}; exec env -u CI NO_COLOR=1 ${env} ${process.execPath} ${cli} ${args}`;
 	const command = `cd ${dir} && sh -c '${inner}'; echo FANOUT_EXIT=$?; sleep 600`;
 	tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
 	const screen = () => tmux('capture-pane', '-p', '-t', name);
@@ -121,6 +121,28 @@ describe('the TUI in tmux', {skip: hasTmux ? false : 'tmux is not installed'}, (
 		assert.ok(s.cursorVisible(), 'the cursor is visible after exit');
 		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no task process is left');
 		assert.ok(!existsSync(`/proc/${s.pid()}`), 'fanout itself is gone');
+	});
+
+	it('e on the review of an invalid plan: the editor fixes the file, the review comes back valid, the run goes on', async () => {
+		const overlapping = `name: fix-me\nphases:\n  - name: build\n    tasks:\n      - id: one\n        owns: [src/**]\n        run: ${work('--lines 1')}\n      - id: two\n        owns: [src/**]\n        run: ${work('--lines 1')}\n`;
+		const fixed = overlapping.replace(/owns: \[src\/\*\*\]\n(\s+run: .*\n\s+- id: two)/, 'owns: [src/one/**]\n$1').replace(/(id: two\n\s+)owns: \[src\/\*\*\]/, '$1owns: [src/two/**]');
+		const dir = workspace(overlapping, {'fixed.yaml': fixed, 'editor.sh': '#!/bin/sh\ncp fixed.yaml "$1"\n'});
+		dirs.push(dir);
+		chmodSync(join(dir, 'editor.sh'), 0o755);
+		const s = start(dir, 'run plan.yaml', 100, 30, `EDITOR=${join(dir, 'editor.sh')}`);
+		await s.waitFor(/press e to fix \S*plan\.yaml/, 'the invalid review');
+		assert.match(s.screen(), /both could match a new file/);
+		s.keys('e');
+		await s.waitFor(/✓ valid/, 'the review of the edited plan');
+		assert.match(s.screen(), /one +src\/one\/\*\*/);
+		s.keys('Enter');
+		await s.waitFor(/a approve/, 'the approval');
+		s.keys('A');
+		await s.waitFor(/fanout · fix-me · done/, 'the summary');
+		s.keys('q');
+		assert.equal(await s.exitCode(), 0);
+		// The attempt sent back to the editor left no run folder: only the run that ran is listed.
+		assert.equal(readdirSync(join(dir, '.fanout', 'runs')).length, 1);
 	});
 
 	it('fits an 80x24 terminal and approves all phases with A', async () => {

@@ -12,10 +12,10 @@ import {ARROW_DOWN, CTRL_C, ENTER, FakeView, MemoryStore, NOW, T0, makeContext, 
 
 afterEach(() => cleanup());
 
-function mount(state: string, context: OrchestratorContext, onWriteBack?: (plan: Plan) => Promise<void>) {
+function mount(state: string, context: OrchestratorContext, onWriteBack?: (plan: Plan) => Promise<void>, onEditPlanFile?: () => void) {
 	const view = new FakeView(state, context);
 	const exits: number[] = [];
-	const app = render(<App actor={view} store={new MemoryStore()} onExit={code => exits.push(code)} color={false} now={NOW} onWriteBack={onWriteBack} />);
+	const app = render(<App actor={view} store={new MemoryStore()} onExit={code => exits.push(code)} color={false} now={NOW} onWriteBack={onWriteBack} {...(onEditPlanFile ? {onEditPlanFile} : {})} />);
 	setSize(app.stdout, 120, 40);
 	return {view, app, exits};
 }
@@ -63,6 +63,32 @@ test('invalid: says what to fix; enter does nothing; q leaves with 2', async () 
 	app.stdin.write('q');
 	await tick();
 	assert.deepEqual(exits, [2]);
+});
+
+test('review e: leaves to edit the plan file, valid or not; without a file to edit there is no e', async () => {
+	const invalidContext = makeContext(samplePlan(), {
+		report: {
+			valid: false,
+			errors: [{severity: 'error', code: 'ownership.overlap', message: 'api-logging and db-logging both own src/shared/x.ts', file: 'plans/add-logging.yaml', line: 9, column: 7, tasks: ['db-logging'], paths: []}],
+			warnings: [],
+		},
+	});
+	for (const [state, context] of [['invalid', invalidContext], ['reviewing', makeContext()]] as const) {
+		let edits = 0;
+		const {app, view, exits} = mount(state, context, undefined, () => edits++);
+		await tick();
+		const frame = plain(app.lastFrame());
+		assert.match(frame, state === 'invalid' ? /✗ invalid · 1 error: press e to fix plans\/add-logging\.yaml/ : /enter start · e edit plan · ↑↓ scroll/);
+		assert.match(frame, /e edit plan/);
+		app.stdin.write('e');
+		await tick();
+		assert.equal(edits, 1);
+		assert.deepEqual([view.sent, exits], [[], []]);
+		app.unmount();
+	}
+	const {app} = mount('reviewing', makeContext());
+	await tick();
+	assert.doesNotMatch(plain(app.lastFrame()), /edit plan/);
 });
 
 function failedContext(): OrchestratorContext {

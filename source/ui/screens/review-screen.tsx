@@ -7,7 +7,7 @@ import type {UserEvent} from '../../machine/types.js';
 import type {Finding} from '../../plan/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
-import {KeyBar} from '../components/key-bar.js';
+import {KeyBar, type KeyHint} from '../components/key-bar.js';
 import {taskCommand} from '../format.js';
 import {useColor} from '../theme.js';
 
@@ -17,6 +17,8 @@ type Props = {
 	readonly openOverlay: (overlay: Overlay) => void;
 	/** Leaves fanout (an invalid plan cannot start). */
 	readonly onExit: (code: number) => void;
+	/** `e`: leave to edit the plan file and start over from it (only where there is a file to edit). */
+	readonly onEditPlanFile?: () => void;
 	readonly width: number;
 	readonly height: number;
 	readonly active: boolean;
@@ -25,7 +27,7 @@ type Props = {
 type Row = {readonly key: string; readonly node: ReactNode};
 
 /** enter start (valid only) · ↑↓ scroll · q quit. */
-export function ReviewScreen({snapshot, send, openOverlay, onExit, width, height, active}: Props) {
+export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFile, width, height, active}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
 	const invalid = String(snapshot.value) === 'invalid' || !context.report.valid;
@@ -86,7 +88,7 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, width, height
 		node: invalid ? (
 			<Text color={color('red')} wrap="truncate-end">
 				{' '}
-				✗ invalid · {errors} {errors === 1 ? 'error' : 'errors'}: fix {context.planFile} and run again
+				✗ invalid · {errors} {errors === 1 ? 'error' : 'errors'}: {onEditPlanFile ? `press e to fix ${context.planFile}` : `fix ${context.planFile} and run again`}
 			</Text>
 		) : (
 			<Text color={color('green')} wrap="truncate-end">
@@ -113,6 +115,7 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, width, height
 				if (invalid) onExit(2);
 				else send({type: 'run.abort'});
 			} else if (input === '?') openOverlay({kind: 'help'});
+			else if (input === 'e' && onEditPlanFile) onEditPlanFile();
 			else if (key.upArrow || input === 'k') setOffset(Math.max(0, top - 1));
 			else if (key.downArrow || input === 'j') setOffset(Math.min(maxOffset, top + 1));
 		},
@@ -150,7 +153,16 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, width, height
 				</Text>
 			) : null}
 			<Box flexGrow={1} />
-			<KeyBar width={width} keys={invalid ? [['↑↓', 'scroll'], ['q', 'quit']] : [['enter', 'start'], ['↑↓', 'scroll'], ['?', 'keys'], ['q', 'quit']]} />
+			<KeyBar
+				width={width}
+				keys={[
+					...(invalid ? [] : ([['enter', 'start']] as KeyHint[])),
+					...(onEditPlanFile ? ([['e', 'edit plan']] as KeyHint[]) : []),
+					['↑↓', 'scroll'],
+					...(invalid ? [] : ([['?', 'keys']] as KeyHint[])),
+					['q', 'quit'],
+				]}
+			/>
 		</Box>
 	);
 }
