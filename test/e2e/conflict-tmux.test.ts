@@ -6,9 +6,9 @@
 import {strict as assert} from 'node:assert';
 import {chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, cli, exitCodeOn, hasTmux, journalGroups, membersOfGroups, runCli, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
+import {cleanup, cli, root, exitCodeOn, hasTmux, journalGroups, membersOfGroups, runCli, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
 
 const server = tmuxServer('fanout-conflict');
 const tmux = server.run;
@@ -58,7 +58,8 @@ function startDemo(env: Record<string, string> = {}): Demo {
 			const line = /a copy of the sample repository is in (\S+)/;
 			await until(() => existsSync(stderr) && line.test(readFileSync(stderr, 'utf8')), 15_000, 'the demo to name its workspace');
 			const path = line.exec(readFileSync(stderr, 'utf8'))![1]!;
-			dirs.push(path);
+			// The sample and the plan's copy share one temporary folder.
+			dirs.push(dirname(path));
 			return path;
 		},
 	};
@@ -95,6 +96,12 @@ describe('the demo`s conflict in tmux (120x40)', {skip: hasTmux ? false : 'tmux 
 		const summary = await demo.waitFor(/plan revisions:[\s\S]*q quit/, 'the summary', 60_000);
 		assert.match(summary, /r2/);
 		assert.match(summary, /defer db/);
+		// w writes the revision over the demo's own copy of the plan, never over fanout's plans/demo.yaml.
+		const shipped = readFileSync(join(root, 'plans', 'demo.yaml'), 'utf8');
+		demo.keys('w');
+		await demo.waitFor(/written to \S*fanout-demo-\S*demo\.yaml/, 'the write-back');
+		assert.match(readFileSync(join(dirname(ws), 'demo.yaml'), 'utf8'), /modules-deferred/);
+		assert.equal(readFileSync(join(root, 'plans', 'demo.yaml'), 'utf8'), shipped);
 		demo.keys('q');
 		assert.equal(await demo.exitCode(), 0, demo.screen());
 		assert.ok(existsSync(join(runFolder(ws), 'plan.r2.yaml')));
