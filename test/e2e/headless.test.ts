@@ -4,7 +4,7 @@ import {strict as assert} from 'node:assert';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, journalGroups, membersOfGroups, runCli, until, work, workspace} from './helpers.js';
+import {cleanup, journalGroups, lingeringPlan, membersOfGroups, runCli, until, work, workspace} from './helpers.js';
 
 const dirs: string[] = [];
 const ws = (plan: string, files?: Record<string, string>) => {
@@ -191,17 +191,7 @@ phases:
 
 	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
 		it(`stops every task and grandchild on ${signal} (exit ${code})`, async () => {
-			const dir = ws(`name: signals
-phases:
-  - name: one
-    tasks:
-      - id: a
-        owns: [a/**]
-        run: ${work('--grandchild --lines 1 --sleep 60000')}
-      - id: b
-        owns: [b/**]
-        run: bash -c 'sleep 300 & sleep 300'
-`);
+			const dir = ws(lingeringPlan('signals'));
 			const result = await runCli(['run', 'plan.yaml', '--headless', '--yes', '--grace', '1'], {
 				cwd: dir,
 				onStart: (pid, output) => {

@@ -16,6 +16,24 @@ export function work(args: string): string {
 	return `node ${worker} ${args}`;
 }
 
+/**
+ * A plan whose tasks outlive a careless stop: a worker that leaves a grandchild and sleeps, and
+ * a shell with a background sleep. What the stop tests count as "nothing left behind".
+ */
+export function lingeringPlan(name: string): string {
+	return `name: ${name}
+phases:
+  - name: one
+    tasks:
+      - id: a
+        owns: [a/**]
+        run: ${work('--grandchild --lines 1 --sleep 60000')}
+      - id: b
+        owns: [b/**]
+        run: bash -c 'sleep 300 & sleep 300'
+`;
+}
+
 /** A temporary workspace holding `plan.yaml` and the given files. */
 export function workspace(planYaml: string, files: Record<string, string> = {}): string {
 	const dir = mkdtempSync(join(tmpdir(), 'fanout-e2e-'));

@@ -6,7 +6,7 @@ import {strict as assert} from 'node:assert';
 import {chmodSync, existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, cli, exitCodeOn, hasTmux, journalGroups, membersOfGroups, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
+import {cleanup, cli, exitCodeOn, hasTmux, journalGroups, lingeringPlan, membersOfGroups, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
 
 const server = tmuxServer('fanout-test');
 const tmux = server.run;
@@ -59,6 +59,17 @@ function start(dir: string, args: string, columns: number, rows: number, env = '
 		pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
 		cursorVisible: () => tmux('display-message', '-p', '-t', name, '#{cursor_flag}').trim() === '1',
 	};
+}
+
+/** `fanout run plan.yaml --grace 1` in tmux, through the review and phase 1's approval, until task a prints. */
+async function startRunning(dir: string, columns: number, rows: number): Promise<Session> {
+	const s = start(dir, 'run plan.yaml --grace 1', columns, rows);
+	await s.waitFor(/enter start/, 'the plan review');
+	s.keys('Enter');
+	await s.waitFor(/a approve/, 'the approval screen');
+	s.keys('a');
+	await s.waitFor(/a: step 1/, 'the task running');
+	return s;
 }
 
 const plan = `name: tui-e2e
@@ -161,24 +172,9 @@ describe('the TUI in tmux', {skip: hasTmux ? false : 'tmux is not installed'}, (
 	});
 
 	it('stops everything on two Ctrl-C keypresses (exit 130), grandchildren included', async () => {
-		const dir = workspace(`name: ctrl-c
-phases:
-  - name: one
-    tasks:
-      - id: a
-        owns: [a/**]
-        run: ${work('--grandchild --lines 1 --sleep 60000')}
-      - id: b
-        owns: [b/**]
-        run: bash -c 'sleep 300 & sleep 300'
-`);
+		const dir = workspace(lingeringPlan('ctrl-c'));
 		dirs.push(dir);
-		const s = start(dir, 'run plan.yaml --grace 1', 120, 40);
-		await s.waitFor(/enter start/, 'the plan review');
-		s.keys('Enter');
-		await s.waitFor(/a approve/, 'the approval screen');
-		s.keys('a');
-		await s.waitFor(/a: step 1/, 'the task running');
+		const s = await startRunning(dir, 120, 40);
 		s.keys('C-c');
 		await s.waitFor(/Ctrl-C again/, 'the Ctrl-C question');
 		s.keys('C-c');
@@ -226,12 +222,7 @@ phases:
         run: ${work('--grandchild --lines 1 --sleep 60000')}
 `);
 		dirs.push(dir);
-		const s = start(dir, 'run plan.yaml --grace 1', 100, 30);
-		await s.waitFor(/enter start/, 'the plan review');
-		s.keys('Enter');
-		await s.waitFor(/a approve/, 'the approval screen');
-		s.keys('a');
-		await s.waitFor(/a: step 1/, 'the task running');
+		const s = await startRunning(dir, 100, 30);
 		const pid = s.pid();
 		tmux('kill-session', '-t', s.name);
 		await until(() => !alive(pid), 15_000, 'fanout to exit');
@@ -246,24 +237,9 @@ phases:
 
 	for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
 		it(`stops everything on ${signal} sent to fanout (exit ${code})`, async () => {
-			const dir = workspace(`name: signal
-phases:
-  - name: one
-    tasks:
-      - id: a
-        owns: [a/**]
-        run: ${work('--grandchild --lines 1 --sleep 60000')}
-      - id: b
-        owns: [b/**]
-        run: bash -c 'sleep 300 & sleep 300'
-`);
+			const dir = workspace(lingeringPlan('signal'));
 			dirs.push(dir);
-			const s = start(dir, 'run plan.yaml --grace 1', 100, 30);
-			await s.waitFor(/enter start/, 'the plan review');
-			s.keys('Enter');
-			await s.waitFor(/a approve/, 'the approval screen');
-			s.keys('a');
-			await s.waitFor(/a: step 1/, 'the task running');
+			const s = await startRunning(dir, 100, 30);
 			process.kill(s.pid(), signal);
 			assert.equal(await s.exitCode(), code);
 			assert.ok(s.cursorVisible());
