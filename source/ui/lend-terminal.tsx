@@ -16,19 +16,13 @@ export function InkWriter({onWriter}: {readonly onWriter: (write: (data: string)
 	return null;
 }
 
-/** The terminal's two ends; process.stdin and process.stdout unless a test gives others. */
-export type TerminalStreams = {
-	readonly stdin: Pick<NodeJS.ReadStream, 'isTTY' | 'isRaw' | 'setRawMode'>;
-	readonly stdout: Pick<NodeJS.WriteStream, 'write'>;
-};
-
 /**
  * Lends the terminal to `work` (an editor run synchronously) and takes it back: keys stop going
  * to Ink (raw mode off; nothing reads stdin while the editor runs, and nothing is drawn), the
  * screen is cleared before and after, and `redraw` makes Ink draw its last frame in full.
  */
-export function lendTerminal<T>(work: () => T, redraw: () => void, streams: TerminalStreams = process): T {
-	const {stdin, stdout} = streams;
+export function lendTerminal<T>(work: () => T, redraw: () => void): T {
+	const {stdin, stdout} = process;
 	const wasRaw = stdin.isTTY && stdin.isRaw;
 	if (wasRaw) stdin.setRawMode(false);
 	stdout.write(CLEAR_SCREEN + SHOW_CURSOR);
