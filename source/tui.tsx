@@ -27,10 +27,13 @@ export type InteractiveOptions = {
 	readonly editPlan?: (plan: Plan, conflict: Conflict) => EditResult;
 };
 
+/** How a session ends when the user pressed `e` on the plan review (planFileEditable). */
+export type EditPlanRequest = 'edit-plan';
+
 /** Runs the engine under the TUI; resolves with the exit code once the user leaves. */
-export async function runInteractive(engine: Engine, options: InteractiveOptions): Promise<number | 'edit-plan'> {
-	let leave: (code: number | 'edit-plan') => void = () => undefined;
-	const left = new Promise<number | 'edit-plan'>(resolve => {
+export async function runInteractive(engine: Engine, options: InteractiveOptions): Promise<number | EditPlanRequest> {
+	let leave: (code: number | EditPlanRequest) => void = () => undefined;
+	const left = new Promise<number | EditPlanRequest>(resolve => {
 		leave = resolve;
 	});
 	// Whatever happens, the cursor comes back.

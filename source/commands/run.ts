@@ -28,6 +28,8 @@ import {headlessAnswer} from '../headless/policy.js';
 import type {HeadlessPolicy} from '../headless/policy.js';
 import {formatSummary} from '../headless/summary.js';
 import {withoutFetch} from '../without-fetch.js';
+// Type only: the TUI itself is loaded when a run is interactive.
+import type {EditPlanRequest} from '../tui.js';
 
 const runOptions = {
 	workspace: {type: 'string'},
@@ -300,7 +302,7 @@ type StopSignal = (typeof SIGNALS)[number];
 const SIGNAL_CODES: Record<StopSignal, number> = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143};
 
 /** What an interactive run returns when the user pressed `e` on the plan review. */
-const EDIT_PLAN = 'edit-plan';
+const EDIT_PLAN: EditPlanRequest = 'edit-plan';
 
 async function execute(
 	prepared: Prepared,
