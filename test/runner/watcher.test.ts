@@ -10,7 +10,7 @@ import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
 import type {FileChange} from '../../source/machine/types.js';
 import {createIgnore} from '../../source/runner/ignore.js';
-import {diffSnapshots, snapshotTree} from '../../source/runner/scan.js';
+import {diffSnapshots, snapshotTree} from '../../source/runner/file-snapshot.js';
 import {WatchError, watchWorkspace, type Watcher} from '../../source/runner/watcher.js';
 
 const dirs: string[] = [];
