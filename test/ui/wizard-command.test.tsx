@@ -10,7 +10,7 @@ import {dirname, join} from 'node:path';
 import {after, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {spawnPlanner} from '../../source/commands/plan.js';
-import {createOpenWizard, planCommandWithWizard} from '../../source/commands/wizard.js';
+import {createOpenWizard, planCommandWithWizard} from '../../source/commands/plan-wizard.js';
 import type {CommandIO} from '../../source/commands/io.js';
 import {editText, visibleWindow} from '../../source/ui/wizard/text-input.js';
 import {CTRL_C, ENTER, eventually, plain, tick} from './helpers.js';

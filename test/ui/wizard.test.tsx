@@ -10,7 +10,7 @@ import {after, afterEach, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {cleanup, render} from 'ink-testing-library';
 import {toPromise} from 'xstate';
-import {createWizardActor} from '../../source/commands/wizard.js';
+import {createWizardActor} from '../../source/commands/plan-wizard.js';
 import type {CommandIO} from '../../source/commands/io.js';
 import type {RunPlanner} from '../../source/commands/plan.js';
 import {loadPlan} from '../../source/plan/load.js';
