@@ -11,8 +11,10 @@ export const planFields = ['$schema', 'name', 'goal', 'pattern', 'workspace', 'a
 export const phaseFields = ['name', 'mode', 'tasks'] as const;
 /** Fields of a task. */
 export const taskFields = ['id', 'title', 'owns', 'reads', 'dependsOn', 'prompt', 'run', 'timeout', 'env', 'agent', 'permissionMode'] as const;
-/** The named agents. */
-export const agentNames = ['claude', 'codex', 'gemini', 'aider'] as const;
+import {agentNames} from './agents.js';
+
+/** The named agents (defined in agents.ts; re-exported for the JSON Schema). */
+export {agentNames};
 /** The planning patterns. */
 export const patterns: readonly Pattern[] = ['module', 'layer', 'feature', 'read-heavy', 'custom'];
 /** Phase modes. */
