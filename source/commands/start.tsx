@@ -12,8 +12,7 @@ import {KeysProvider} from '../ui/hooks/use-keys.js';
 import {StartScreen} from '../ui/screens/start-screen.js';
 import type {StartChoice, StartPlan, StartRun} from '../ui/screens/start-screen.js';
 import type {Command, CommandIO} from './io.js';
-import type {WizardOptions} from './plan.js';
-import type {WizardExit} from './plan-wizard.js';
+import type {WizardExit, WizardOptions} from './plan-wizard.js';
 import {resumeCommand, runCommand} from './run.js';
 
 function findPlans(cwd: string): StartPlan[] {

@@ -1,9 +1,11 @@
 // The planning wizard's edits on a plan: rename the plan; rename, move, add and remove tasks and
 // phases; switch a phase's mode; set globs, prompts, commands and agents. Pure: each edit returns
-// a new plan or a refusal saying why, and never leaves a dangling dependsOn behind.
+// a new plan or a refusal saying why, and never leaves a dangling dependsOn behind. Also what a
+// text field of the review shows when opened and which edit it makes when committed.
 
 import {createGlobIndex} from '../plan/match.js';
 import type {AgentSpec, Phase, Plan, Task} from '../plan/types.js';
+import type {OpenField} from './wizard-types.js';
 
 /** The outcome of an edit: the new plan, or why the edit was refused (the plan is unchanged). */
 export type EditResult = {readonly ok: true; readonly plan: Plan} | {readonly ok: false; readonly reason: string};
@@ -250,4 +252,48 @@ export function followRow(before: PlanRow | undefined, after: Plan, fallback: nu
 		if (i >= 0) return i;
 	}
 	return Math.max(0, Math.min(rows.length - 1, fallback));
+}
+
+/** The text a field starts from when opened. */
+export function fieldText(plan: Plan, field: OpenField): string {
+	if (field.kind === 'planName') return plan.name;
+	if (field.kind === 'phaseName') return plan.phases[field.phaseIndex]?.name ?? '';
+	const task = plan.phases[field.phaseIndex]?.tasks.find(t => t.id === field.taskId);
+	if (!task) return '';
+	switch (field.kind) {
+		case 'id':
+			return task.id;
+		case 'title':
+			return task.title ?? '';
+		case 'prompt':
+			return task.prompt ?? '';
+		case 'command':
+			return task.run ?? '';
+		case 'owns':
+			return task.owns.join(', ');
+		case 'reads':
+			return task.reads.join(', ');
+	}
+}
+
+/** The edit a committed field makes. */
+export function fieldEdit(field: OpenField, text: string): PlanEdit {
+	const taskId = field.taskId ?? '';
+	switch (field.kind) {
+		case 'id':
+			return {kind: 'task.rename', taskId, newId: text};
+		case 'title':
+			return {kind: 'task.title', taskId, title: text};
+		case 'prompt':
+			return {kind: 'task.prompt', taskId, prompt: text};
+		case 'command':
+			return {kind: 'task.command', taskId, command: text};
+		case 'owns':
+		case 'reads':
+			return {kind: 'task.globs', taskId, field: field.kind, globs: parseGlobList(text)};
+		case 'phaseName':
+			return {kind: 'phase.rename', phaseIndex: field.phaseIndex, name: text};
+		case 'planName':
+			return {kind: 'plan.rename', name: text};
+	}
 }

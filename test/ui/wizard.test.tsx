@@ -12,7 +12,7 @@ import {cleanup, render} from 'ink-testing-library';
 import {toPromise} from 'xstate';
 import {createWizardActor} from '../../source/commands/plan-wizard.js';
 import type {CommandIO} from '../../source/commands/io.js';
-import type {RunPlanner} from '../../source/commands/plan.js';
+import type {RunPlanner} from '../../source/runner/planner-agent.js';
 import {loadPlan} from '../../source/plan/load.js';
 import {validatePlan} from '../../source/plan/validate.js';
 import {listWorkspaceFiles} from '../../source/plan/workspace-tree.js';

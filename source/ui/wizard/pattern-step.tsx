@@ -4,12 +4,12 @@ import {Box, Text} from 'ink';
 import {KeyBar} from '../components/key-bar.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {proposalPatterns} from '../../plan/propose.js';
-import type {WizardPlanner} from '../../machine/wizard.js';
+import type {PlannerAgent} from '../../plan/agents.js';
 import {useColor} from '../theme.js';
 
 type Props = {
 	readonly selected: number;
-	readonly planner: WizardPlanner;
+	readonly planner: PlannerAgent;
 	readonly onSelect: (index: number) => void;
 	readonly onChoose: () => void;
 	readonly onCyclePlanner: () => void;
