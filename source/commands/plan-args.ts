@@ -17,11 +17,11 @@ Proposes a plan and writes it as YAML, without questions.
   --goal TEXT          what the agents should do (required)
   --root DIR           source folder whose subfolders are the modules (default: the biggest one)
   --feature N=G,G      a feature and its globs, for --pattern feature (repeatable)
-  --agent A            agent of the tasks: claude (default), codex, gemini, aider
+  --agent A            agent of the tasks: ${agentNames.map((name, i) => (i === 0 ? `${name} (default)` : name)).join(', ')}
   --name NAME          plan name (default: from the goal)
   --out FILE           where to write (default: plans/<name>.yaml)
   --workspace DIR      folder the tasks work in (default: the current directory)
-  --planner A          let an agent plan it: claude, codex or gemini
+  --planner A          let an agent plan it: ${plannerAgents.slice(0, -1).join(', ')} or ${plannerAgents.at(-1)}
   --retries N          with --planner: ask again with the errors, up to N times (default 0)
 `;
 

@@ -3,6 +3,7 @@
 // a new plan or a refusal saying why, and never leaves a dangling dependsOn behind. Also what a
 // text field of the review shows when opened and which edit it makes when committed.
 
+import {agentNames} from '../plan/agents.js';
 import {createGlobIndex} from '../plan/match.js';
 import type {AgentSpec, Phase, Plan, Task} from '../plan/types.js';
 import type {OpenField} from './wizard-types.js';
@@ -112,7 +113,7 @@ export function matchCounts(plan: Plan, files: readonly string[]): Map<string, {
 }
 
 /** The agents a task can be given, in the order `a` cycles through them (undefined: the plan's). */
-export const agentChoices: readonly (AgentSpec | undefined)[] = [undefined, 'claude', 'codex', 'gemini', 'aider'];
+export const agentChoices: readonly (AgentSpec | undefined)[] = [undefined, ...agentNames];
 
 /** The next agent in {@link agentChoices} after the task's current one (a custom command goes back to the plan's). */
 export function nextAgent(current: AgentSpec | undefined): AgentSpec | undefined {
