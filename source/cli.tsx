@@ -16,7 +16,7 @@ const commands: Record<string, {readonly load: Loader; readonly summary: string}
 	validate: {load: async () => (await import('./commands/validate.js')).validateCommand, summary: 'check a plan before running it'},
 	schedule: {load: async () => (await import('./commands/schedule.js')).scheduleCommand, summary: 'turn a flat task list into phases'},
 	schema: {load: async () => (await import('./commands/schema.js')).schemaCommand, summary: "print the plan's JSON Schema"},
-	plan: {load: async () => (await import('./commands/wizard.js')).planCommandWithWizard, summary: 'propose a plan from a goal and a pattern'},
+	plan: {load: async () => (await import('./commands/plan.js')).planCommand, summary: 'propose a plan from a goal and a pattern'},
 	guard: {load: async () => (await import('./commands/guard.js')).guardCommand, summary: "(internal) Claude Code hook that enforces a task's ownership"},
 };
 

@@ -9,7 +9,7 @@ import type {JournalEntry} from '../machine/journal-events.js';
 import {foldJournal} from '../machine/journal-events.js';
 import {exitCodeOf, parallelSpeedup} from '../machine/selectors.js';
 import type {Conflict, OrchestratorContext, Revision, TaskRun} from '../machine/types.js';
-import {formatReport} from '../plan/format.js';
+import {formatReport} from '../plan/report-format.js';
 import {loadPlan, parsePlanText} from '../plan/load.js';
 import type {Plan, PlanSource, ValidationReport} from '../plan/types.js';
 import {validatePlan} from '../plan/validate.js';

@@ -3,9 +3,9 @@
 
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {dirname, relative, resolve} from 'node:path';
-import {formatReport} from '../plan/format.js';
+import {formatReport} from '../plan/report-format.js';
 import {loadPlan, scheduledSource} from '../plan/load.js';
-import {scanWorkspace} from '../plan/scan.js';
+import {scanWorkspace} from '../plan/file-scan.js';
 import {schedulePhases} from '../plan/schedule.js';
 import type {Plan} from '../plan/types.js';
 import {validatePlanAgainstFiles} from '../plan/validate.js';

@@ -12,8 +12,7 @@ import {KeysProvider} from '../ui/hooks/use-keys.js';
 import {StartScreen} from '../ui/screens/start-screen.js';
 import type {StartChoice, StartPlan, StartRun} from '../ui/screens/start-screen.js';
 import type {Command, CommandIO} from './io.js';
-import type {WizardOptions} from './plan.js';
-import type {WizardExit} from './wizard.js';
+import type {WizardExit, WizardOptions} from './plan-wizard.js';
 import {resumeCommand, runCommand} from './run.js';
 
 function findPlans(cwd: string): StartPlan[] {
@@ -107,7 +106,7 @@ export function createStartCommand(deps: StartDeps = {}): Command {
 					return (deps.run ?? runCommand)([relative(io.cwd, resolve(choice.file)), ...argv], io);
 				case 'new': {
 					// Loaded only when asked for: the wizard brings its machine and steps along.
-					const openWizard = deps.openWizard ?? (await import('./wizard.js')).openWizardFromStart;
+					const openWizard = deps.openWizard ?? (await import('./plan-wizard.js')).openWizardFromStart;
 					const exit = await openWizard({workspace: io.cwd}, io);
 					if (exit === 'cancelled') continue;
 					return exit;

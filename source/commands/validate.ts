@@ -4,7 +4,7 @@
 import {existsSync, statSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {formatReport, reportToJson} from '../plan/format.js';
+import {formatReport, reportToJson} from '../plan/report-format.js';
 import {loadPlan} from '../plan/load.js';
 import type {ValidationReport} from '../plan/types.js';
 import {validatePlan} from '../plan/validate.js';

@@ -1,6 +1,7 @@
 // Attribution of file changes seen by the watcher: which changes are a running task's own work,
 // and which are conflicts, with the culprit or the suspects. Pure: times and plans in, verdicts out.
 
+import {ignoredFolderGlobs} from '../plan/ignored-folders.js';
 import {compileGlobs, normalizePath, ownershipIndex} from '../plan/ownership.js';
 import type {OwnershipIndex} from '../plan/ownership.js';
 import type {Plan} from '../plan/types.js';
@@ -11,9 +12,6 @@ import type {ChangeKind, FileChange, TaskRun} from './types.js';
  * batches and stats files), so a task that writes and exits at once must still be matched.
  */
 export const LATE_EVENT_SLACK_MS = 500;
-
-/** Never conflicts: fanout's own folder, git's and installed packages. */
-export const ALWAYS_IGNORED: readonly string[] = ['.git/**', '.fanout/**', '**/node_modules/**', 'node_modules/**'];
 
 /** A change nobody running was allowed to make. */
 export type ConflictCandidate = {
@@ -69,7 +67,7 @@ export function assignChanges(
 ): {readonly owned: readonly OwnedChange[]; readonly conflicts: readonly ConflictCandidate[]} {
 	const slackMs = context.slackMs ?? LATE_EVENT_SLACK_MS;
 	const index = context.index ?? ownershipIndex(context.plan);
-	const ignored = compileGlobs([...ALWAYS_IGNORED, ...(context.ignore ?? [])]);
+	const ignored = compileGlobs([...ignoredFolderGlobs, ...(context.ignore ?? [])]);
 	const phase = context.plan.phases[context.phaseIndex];
 	const runs = (phase?.tasks ?? [])
 		.map(t => context.tasks[t.id])

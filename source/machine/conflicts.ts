@@ -30,7 +30,7 @@ const WROTE: readonly ConflictHow[] = ['watcher', 'agent-report', 'phase-end-sca
  * Queues a conflict and stops whoever may be writing outside ownership: the culprit, or every
  * running suspect when the culprit is unknown (they would otherwise go on writing meanwhile).
  */
-export function openConflict(d: Draft, report: ConflictReport): void {
+export function raiseConflict(d: Draft, report: ConflictReport): void {
 	const path = normalizePath(report.path);
 	let suspects = report.suspects ?? (report.taskId === undefined ? [] : [report.taskId]);
 	if (suspects.length === 0 && report.taskId === undefined) {
@@ -88,7 +88,7 @@ export function recordChanges(d: Draft, changes: readonly FileChange[], how: Con
 	for (const {taskId, path} of owned) byTask.set(taskId, [...(byTask.get(taskId) ?? []), path]);
 	for (const [taskId, paths] of byTask) addChangedFiles(d, taskId, paths);
 	for (const c of conflicts) {
-		openConflict(d, {
+		raiseConflict(d, {
 			...(c.taskId === undefined ? {} : {taskId: c.taskId}),
 			suspects: c.suspects,
 			path: c.path,

@@ -2,7 +2,10 @@
 // the pure fold that turns a journal back into what `resume` needs. No I/O here.
 
 import type {Plan} from '../plan/types.js';
-import type {Conflict, ConflictChoice, PhaseRunStatus, Revision, RunOutcome, TaskRun} from './types.js';
+import type {ActorEvent, Conflict, ConflictChoice, PhaseRunStatus, Revision, RunOutcome, TaskRun} from './types.js';
+
+/** A task's report as the journal keeps it: the actor's `task.report` event, with its time. */
+export type TaskReportEntry = Extract<ActorEvent, {type: 'task.report'}> & {at: number};
 
 /** One journal line. `at` is epoch ms. */
 export type JournalEntry =
@@ -37,17 +40,7 @@ export type JournalEntry =
 			durationMs: number;
 			attempt: number;
 	  }
-	| {
-			type: 'task.report';
-			at: number;
-			taskId: string;
-			report?: string;
-			costUsd?: number;
-			tokens?: number;
-			turns?: number;
-			sessionId?: string;
-			changedFiles?: readonly string[];
-	  }
+	| TaskReportEntry
 	| {type: 'task.skipped'; at: number; taskId: string; reason: string}
 	| {type: 'task.stopped'; at: number; taskId: string; status: 'stopped' | 'conflicted'; reason: string}
 	| {type: 'conflict.detected'; at: number; conflict: Conflict}

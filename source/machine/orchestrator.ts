@@ -5,7 +5,7 @@
 
 import {and, enqueueActions, fromCallback, setup} from 'xstate';
 import type {CallbackActorLogic, EventObject} from 'xstate';
-import {decideConflict, dropSkippedConflicts, openConflict, recordChanges} from './conflicts.js';
+import {decideConflict, dropSkippedConflicts, raiseConflict, recordChanges} from './conflicts.js';
 import type {JournalEntry} from './journal-events.js';
 import {
 	Draft,
@@ -242,7 +242,7 @@ export const orchestratorMachine = setup({
 		detectConflict: step((d, event) => {
 			if (event.type !== 'conflict.detected') return;
 			const {type: _type, ...report} = event;
-			openConflict(d, report);
+			raiseConflict(d, report);
 		}),
 		recordChanges: step((d, event) => {
 			if (event.type === 'fs.changed') recordChanges(d, event.changes, event.how ?? 'watcher');

@@ -1,9 +1,12 @@
 // The planning wizard's edits on a plan: rename the plan; rename, move, add and remove tasks and
 // phases; switch a phase's mode; set globs, prompts, commands and agents. Pure: each edit returns
-// a new plan or a refusal saying why, and never leaves a dangling dependsOn behind.
+// a new plan or a refusal saying why, and never leaves a dangling dependsOn behind. Also what a
+// text field of the review shows when opened and which edit it makes when committed.
 
+import {agentNames} from '../plan/agents.js';
 import {createGlobIndex} from '../plan/match.js';
 import type {AgentSpec, Phase, Plan, Task} from '../plan/types.js';
+import type {OpenField} from './wizard-types.js';
 
 /** The outcome of an edit: the new plan, or why the edit was refused (the plan is unchanged). */
 export type EditResult = {readonly ok: true; readonly plan: Plan} | {readonly ok: false; readonly reason: string};
@@ -110,7 +113,7 @@ export function matchCounts(plan: Plan, files: readonly string[]): Map<string, {
 }
 
 /** The agents a task can be given, in the order `a` cycles through them (undefined: the plan's). */
-export const agentChoices: readonly (AgentSpec | undefined)[] = [undefined, 'claude', 'codex', 'gemini', 'aider'];
+export const agentChoices: readonly (AgentSpec | undefined)[] = [undefined, ...agentNames];
 
 /** The next agent in {@link agentChoices} after the task's current one (a custom command goes back to the plan's). */
 export function nextAgent(current: AgentSpec | undefined): AgentSpec | undefined {
@@ -250,4 +253,48 @@ export function followRow(before: PlanRow | undefined, after: Plan, fallback: nu
 		if (i >= 0) return i;
 	}
 	return Math.max(0, Math.min(rows.length - 1, fallback));
+}
+
+/** The text a field starts from when opened. */
+export function fieldText(plan: Plan, field: OpenField): string {
+	if (field.kind === 'planName') return plan.name;
+	if (field.kind === 'phaseName') return plan.phases[field.phaseIndex]?.name ?? '';
+	const task = plan.phases[field.phaseIndex]?.tasks.find(t => t.id === field.taskId);
+	if (!task) return '';
+	switch (field.kind) {
+		case 'id':
+			return task.id;
+		case 'title':
+			return task.title ?? '';
+		case 'prompt':
+			return task.prompt ?? '';
+		case 'command':
+			return task.run ?? '';
+		case 'owns':
+			return task.owns.join(', ');
+		case 'reads':
+			return task.reads.join(', ');
+	}
+}
+
+/** The edit a committed field makes. */
+export function fieldEdit(field: OpenField, text: string): PlanEdit {
+	const taskId = field.taskId ?? '';
+	switch (field.kind) {
+		case 'id':
+			return {kind: 'task.rename', taskId, newId: text};
+		case 'title':
+			return {kind: 'task.title', taskId, title: text};
+		case 'prompt':
+			return {kind: 'task.prompt', taskId, prompt: text};
+		case 'command':
+			return {kind: 'task.command', taskId, command: text};
+		case 'owns':
+		case 'reads':
+			return {kind: 'task.globs', taskId, field: field.kind, globs: parseGlobList(text)};
+		case 'phaseName':
+			return {kind: 'phase.rename', phaseIndex: field.phaseIndex, name: text};
+		case 'planName':
+			return {kind: 'plan.rename', name: text};
+	}
 }

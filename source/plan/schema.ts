@@ -2,6 +2,7 @@
 // into a typed Plan or into findings that say what to write instead. Hand-written rather
 // than zod: messages name the field and the fix, and `fanout validate` starts faster.
 
+import {agentNames} from './agents.js';
 import {makeFinding} from './findings.js';
 import type {AgentSpec, Finding, Pattern, Phase, PhaseMode, Plan, PlanSource, SourcePosition, Task} from './types.js';
 
@@ -11,8 +12,8 @@ export const planFields = ['$schema', 'name', 'goal', 'pattern', 'workspace', 'a
 export const phaseFields = ['name', 'mode', 'tasks'] as const;
 /** Fields of a task. */
 export const taskFields = ['id', 'title', 'owns', 'reads', 'dependsOn', 'prompt', 'run', 'timeout', 'env', 'agent', 'permissionMode'] as const;
-/** The named agents. */
-export const agentNames = ['claude', 'codex', 'gemini', 'aider'] as const;
+/** The named agents (one list, in agents.ts), as json-schema.ts reads them from here. */
+export {agentNames};
 /** The planning patterns. */
 export const patterns: readonly Pattern[] = ['module', 'layer', 'feature', 'read-heavy', 'custom'];
 /** Phase modes. */

@@ -1,14 +1,13 @@
 // The plan model: the typed shape every other part of fanout reads. Pure data, no I/O.
 
+import type {AgentName} from './agents.js';
+
 /** Which of the domain's planning patterns a plan follows. */
 export type Pattern = 'module' | 'layer' | 'feature' | 'read-heavy' | 'custom';
 
 /** A named agent, or a custom command whose `{prompt}` argument receives the prompt. */
 export type AgentSpec =
-	| 'claude'
-	| 'codex'
-	| 'gemini'
-	| 'aider'
+	| AgentName
 	| {readonly command: readonly string[]; readonly output?: 'text' | 'jsonl'};
 
 export type PhaseMode = 'parallel' | 'sequential';

@@ -6,7 +6,7 @@ import picomatch from 'picomatch';
 import {countWord, listSome, makeFinding, type FindingInput} from './findings.js';
 import {commonPathExample, escapesWorkspace, pairsThatMayMeet, staticBase} from './globs.js';
 import {createGlobIndex} from './match.js';
-import {scanWorkspace} from './scan.js';
+import {scanWorkspace} from './file-scan.js';
 import {didYouMean} from './schema.js';
 import type {Finding, Plan, PlanSource, ValidationReport} from './types.js';
 

@@ -5,11 +5,11 @@
 import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import fg from 'fast-glob';
-import picomatch from 'picomatch';
-import {globOptions} from './ownership.js';
+import {gitignoreMatcher, pruningGlobs, type GitignoreSource} from './gitignore.js';
+import {ignoredFolders} from './ignored-folders.js';
 
-/** Folders never worth scanning: dependencies, VCS data, fanout's own state, build output. */
-export const skippedFolders = ['node_modules', '.git', '.fanout', 'dist', 'build', 'coverage'] as const;
+/** Folders never worth scanning: the ignored folders, and build output. */
+const skippedFolders: readonly string[] = [...ignoredFolders, 'dist', 'build', 'coverage'];
 
 /** Manifests and lock files that every module shares; never given to two parallel tasks. */
 const manifestNames = new Set([
@@ -45,25 +45,20 @@ export type WorkspaceScan = {
  */
 export async function listWorkspaceFiles(workspace: string): Promise<WorkspaceScan> {
 	const started = performance.now();
-	const rootRules = parseGitignore(await readText(join(workspace, '.gitignore')), '');
-	// Only un-negated rules can safely prune the walk: a later `!x` could bring a file back.
-	const pruning = rootRules.some(r => r.negated) ? [] : rootRules.map(r => `${workspaceGlob(r)}/**`);
+	const rootText = await readText(join(workspace, '.gitignore'));
 	const all = await fg('**', {
 		cwd: workspace,
 		dot: true,
 		onlyFiles: true,
 		followSymbolicLinks: false,
 		suppressErrors: true,
-		ignore: [...skippedFolders.map(name => `**/${name}/**`), ...pruning],
+		ignore: [...skippedFolders.map(name => `**/${name}/**`), ...pruningGlobs(rootText)],
 	});
-	const nested: GitignoreRule[] = [];
-	for (const file of all) {
-		if (file.endsWith('/.gitignore')) {
-			const dir = file.slice(0, -'/.gitignore'.length);
-			nested.push(...parseGitignore(await readText(join(workspace, file)), dir));
-		}
-	}
-	const isIgnored = gitignoreMatcher([...rootRules, ...nested]);
+	const sources: GitignoreSource[] = [{text: rootText, base: ''}];
+	// Shallower files first: a deeper .gitignore overrides a shallower one.
+	const nested = all.filter(file => file.endsWith('/.gitignore')).sort((a, b) => a.split('/').length - b.split('/').length);
+	for (const file of nested) sources.push({text: await readText(join(workspace, file)), base: file.slice(0, -'/.gitignore'.length)});
+	const isIgnored = gitignoreMatcher(sources);
 	const files = all.filter(file => !isIgnored(file)).sort();
 	return {files, elapsedMs: performance.now() - started};
 }
@@ -74,73 +69,6 @@ async function readText(path: string): Promise<string> {
 	} catch {
 		return '';
 	}
-}
-
-/** One .gitignore line (gitignore(5) syntax). */
-export type GitignoreRule = {
-	readonly negated: boolean;
-	readonly directoryOnly: boolean;
-	/**
-	 * The pattern as a glob relative to `base`: anchored patterns (a slash before the end) as
-	 * written, the others behind a leading globstar so they match at any depth.
-	 */
-	readonly pattern: string;
-	/** Folder of the .gitignore that holds the rule ('' at the top). */
-	readonly base: string;
-};
-
-/**
- * Parses .gitignore text (from the folder `base`) into rules; comments and blanks are dropped.
- * The one parser for both the planners' scan and the runner's ignore rules.
- */
-export function parseGitignore(text: string, base: string): GitignoreRule[] {
-	const rules: GitignoreRule[] = [];
-	for (const raw of text.split(/\r?\n/)) {
-		// Trailing spaces go unless escaped with a backslash.
-		let line = raw.replace(/(?<!\\)\s+$/, '');
-		if (line === '' || line.startsWith('#')) continue;
-		const negated = line.startsWith('!');
-		if (negated) line = line.slice(1);
-		// `\!` and `\#` keep their backslash: glob matchers read it as the literal character,
-		// while a bare leading `!` would turn the glob into a negation.
-		const directoryOnly = line.endsWith('/');
-		if (directoryOnly) line = line.replace(/\/+$/, '');
-		if (line === '') continue;
-		// A slash anywhere but the end anchors the pattern to the .gitignore's folder.
-		const anchored = line.includes('/');
-		rules.push({negated, directoryOnly, pattern: anchored ? line.replace(/^\/+/, '') : `**/${line}`, base});
-	}
-	return rules;
-}
-
-/** A rule's pattern as a workspace-relative glob. */
-function workspaceGlob(rule: GitignoreRule): string {
-	return rule.base === '' ? rule.pattern : `${rule.base}/${rule.pattern}`;
-}
-
-/**
- * Compiles gitignore rules into a file predicate: the last matching rule wins, and a rule
- * that matches a folder ignores everything under it.
- */
-export function gitignoreMatcher(rules: readonly GitignoreRule[]): (file: string) => boolean {
-	if (rules.length === 0) return () => false;
-	// Raw regular expressions: picomatch's matcher wrapper costs more than the test itself
-	// when it runs over 100,000 paths.
-	const sources = rules.map(rule => {
-		const glob = workspaceGlob(rule);
-		const parts = rule.directoryOnly ? [`${glob}/**`] : [glob, `${glob}/**`];
-		return parts.map(part => picomatch.makeRe(part, globOptions).source).join('|');
-	});
-	if (!rules.some(rule => rule.negated)) {
-		const any = new RegExp(sources.map(source => `(?:${source})`).join('|'));
-		return file => any.test(file);
-	}
-	const compiled = rules.map((rule, i) => ({negated: rule.negated, re: new RegExp(sources[i]!)}));
-	return file => {
-		let ignored = false;
-		for (const rule of compiled) if (rule.re.test(file)) ignored = !rule.negated;
-		return ignored;
-	};
 }
 
 /** Why a file is shared between modules. */

@@ -32,8 +32,8 @@ import {needsMarkerPrefix, parseNeedsMarker} from './marker.js';
 import type {TaskOutputStore} from './output.js';
 import {startProcess} from './process.js';
 import type {ProcessSpec, RunningProcess} from './process.js';
-import {diffSnapshots, snapshotTree} from './scan.js';
-import type {Snapshot} from './scan.js';
+import {diffSnapshots, snapshotTree} from './file-snapshot.js';
+import type {Snapshot} from './file-snapshot.js';
 import {watchWorkspace} from './watcher.js';
 import type {Watcher} from './watcher.js';
 

@@ -1,15 +1,14 @@
-// Decides which workspace paths the watcher and the phase-end scan leave alone: fanout's fixed
-// directories, the plan's `ignore:` globs and, in a git repository, what git ignores.
+// Decides which workspace paths the watcher and the phase-end scan leave alone: the ignored
+// folders, the plan's `ignore:` globs and, in a git repository, what git ignores (read by the
+// same gitignore engine as the planners' listing, plan/gitignore.ts).
 
 import {execFile} from 'node:child_process';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import {gitignoreMatcher, type GitignoreSource} from '../plan/gitignore.js';
+import {ignoredFolders} from '../plan/ignored-folders.js';
 import {globOptions, normalizePath} from '../plan/ownership.js';
-import {parseGitignore, type GitignoreRule} from '../plan/workspace-tree.js';
-
-/** Directory names ignored at any depth, whatever the plan says. */
-export const fixedIgnoredDirs = ['.git', '.fanout', 'node_modules'] as const;
 
 /**
  * Answers "is this workspace-relative path ignored?". `skip` lists globs and workspace-relative
@@ -27,7 +26,7 @@ const maxSkipEntries = 2000;
  * the .gitignore rules, so files created later under new ignored paths are ignored too.
  */
 export async function createIgnore(workspace: string, planIgnore: readonly string[]): Promise<IgnorePredicate> {
-	const fixed = new Set<string>(fixedIgnoredDirs);
+	const fixed = new Set<string>(ignoredFolders);
 	const plan = planIgnore.length > 0 ? picomatch(planIgnore as string[], globOptions) : undefined;
 	const git = await loadGitIgnore(workspace);
 
@@ -47,7 +46,7 @@ export async function createIgnore(workspace: string, planIgnore: readonly strin
 	};
 
 	const skip = [
-		...fixedIgnoredDirs.map(dir => `**/${dir}`),
+		...ignoredFolders.map(dir => `**/${dir}`),
 		...planIgnore,
 		...(git ? [...git.listedDirs].slice(0, maxSkipEntries) : []),
 	];
@@ -80,21 +79,16 @@ async function loadGitIgnore(workspace: string): Promise<GitIgnore | undefined> 
 	return {listed, listedDirs, rules};
 }
 
-/**
- * One ignore rule with its matcher, which tests a path below the rule's folder (`base`, here
- * relative to the repository top).
- */
-export type CompiledGitignoreRule = GitignoreRule & {readonly match: (subPath: string) => boolean};
-
 async function loadGitRules(workspace: string, topLevel: string): Promise<(relPath: string) => boolean> {
 	const real = await git(workspace, ['rev-parse', '--show-prefix']);
 	// The workspace may be a folder inside the repository: rules are matched from the top.
 	const prefix = (real ?? '').trim().replace(/\/$/, '');
-	const sources: {base: string; file: string}[] = [];
+	// Lowest precedence first: the excludes file, info/exclude, then .gitignore files.
+	const files: {base: string; file: string}[] = [];
 	const excludesFile = (await git(workspace, ['config', '--path', 'core.excludesFile']))?.trim();
-	if (excludesFile) sources.push({base: '', file: excludesFile});
+	if (excludesFile) files.push({base: '', file: excludesFile});
 	const infoExclude = (await git(workspace, ['rev-parse', '--git-path', 'info/exclude']))?.trim();
-	if (infoExclude) sources.push({base: '', file: path.resolve(workspace, infoExclude)});
+	if (infoExclude) files.push({base: '', file: path.resolve(workspace, infoExclude)});
 	const listedIgnoreFiles = await git(topLevel, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.gitignore', '*/.gitignore']);
 	const ignoreFiles = (listedIgnoreFiles ?? '')
 		.split('\0')
@@ -103,40 +97,12 @@ async function loadGitRules(workspace: string, topLevel: string): Promise<(relPa
 		.sort((a, b) => a.split('/').length - b.split('/').length);
 	for (const file of ignoreFiles) {
 		const dir = path.posix.dirname(file);
-		sources.push({base: dir === '.' ? '' : dir, file: path.join(topLevel, file)});
+		files.push({base: dir === '.' ? '' : dir, file: path.join(topLevel, file)});
 	}
-	const rules: CompiledGitignoreRule[] = [];
-	for (const source of sources) {
-		const text = await readFile(source.file, 'utf8').catch(() => '');
-		rules.push(...compileGitignore(text, source.base));
-	}
-	if (rules.length === 0) return () => false;
-	return (relPath: string) => matchGitRules(rules, prefix === '' ? relPath : `${prefix}/${relPath}`);
-}
-
-/** Parses one ignore file's text (gitignore(5) syntax) and compiles each rule's matcher. */
-export function compileGitignore(text: string, base: string): CompiledGitignoreRule[] {
-	return parseGitignore(text, base).map(rule => ({...rule, match: picomatch(rule.pattern, {dot: true})}));
-}
-
-// Git walks the path from the top: once a directory is ignored nothing below it can be
-// re-included, and within one level the last matching rule decides.
-function matchGitRules(rules: readonly CompiledGitignoreRule[], topRelPath: string): boolean {
-	const segments = topRelPath.split('/');
-	let current = '';
-	for (let index = 0; index < segments.length; index++) {
-		current = current === '' ? segments[index]! : `${current}/${segments[index]}`;
-		const isDir = index < segments.length - 1;
-		let ignored = false;
-		for (const rule of rules) {
-			if (rule.directoryOnly && !isDir) continue;
-			if (rule.base !== '' && !current.startsWith(`${rule.base}/`)) continue;
-			const subPath = rule.base === '' ? current : current.slice(rule.base.length + 1);
-			if (rule.match(subPath)) ignored = !rule.negated;
-		}
-		if (ignored) return true;
-	}
-	return false;
+	const sources: GitignoreSource[] = [];
+	for (const {base, file} of files) sources.push({base, text: await readFile(file, 'utf8').catch(() => '')});
+	const matches = gitignoreMatcher(sources);
+	return (relPath: string) => matches(prefix === '' ? relPath : `${prefix}/${relPath}`);
 }
 
 function git(cwd: string, args: readonly string[]): Promise<string | undefined> {

@@ -204,7 +204,10 @@ export function listRuns(workspace: string): RunListing[] {
 	return ids.sort().map((id) => describeRun(join(root, id), id));
 }
 
-/** The newest run without a run.finished event (what `fanout resume` picks by default). */
+/**
+ * The newest run without a run.finished event. (`fanout resume` picks with a wider rule, which
+ * also takes runs ended on an open conflict or a signal: latestResumableRun in the run command.)
+ */
 export function latestUnfinishedRun(workspace: string): RunListing | undefined {
 	return lastWhere(listRuns(workspace), (run) => run.status === 'unfinished');
 }

@@ -3,7 +3,7 @@
 
 import type {Plan} from '../plan/types.js';
 import {compileGlobs} from '../plan/ownership.js';
-import {scanWorkspace} from '../plan/scan.js';
+import {scanWorkspace} from '../plan/file-scan.js';
 import type {PhaseInfo} from '../ui/view.js';
 import {agentName, missingAgents, resolveAgent} from './agents/index.js';
 

@@ -3,6 +3,7 @@
 
 import {spawn} from 'node:child_process';
 import {statSync} from 'node:fs';
+import {formatDuration} from '../plan/yaml.js';
 import type {TaskOutput} from './output.js';
 import {isGroupAlive, killGroup, registerGroup, unregisterGroup} from './groups.js';
 import type {GroupMeta} from './groups.js';
@@ -169,16 +170,6 @@ export function describeExit(code: number | null, signal: string | null, context
 export function notFoundName(errTail: string): string | undefined {
 	const matches = [...errTail.matchAll(/([^\s:]+): (?:command )?not found/g)];
 	return matches.at(-1)?.[1];
-}
-
-/** 1500 -> '1.5s', 10000 -> '10s', 250 -> '250ms', 90000 -> '1m30s'. */
-export function formatDuration(ms: number): string {
-	if (ms < 1000) return `${Math.round(ms)}ms`;
-	const seconds = ms / 1000;
-	if (seconds < 60) return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)}s`;
-	const minutes = Math.floor(seconds / 60);
-	const rest = Math.round(seconds - minutes * 60);
-	return rest === 0 ? `${minutes}m` : `${minutes}m${rest}s`;
 }
 
 function checkDirectory(cwd: string): string | undefined {

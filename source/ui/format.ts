@@ -4,8 +4,11 @@
 import type {OrchestratorContext, TaskRun} from '../machine/types.js';
 import type {Plan, Task} from '../plan/types.js';
 
-/** `mm:ss`, or `h:mm:ss` past an hour. Negative or missing spans read as 00:00. */
-export function formatDuration(ms: number | undefined): string {
+/**
+ * A running clock: `mm:ss`, or `h:mm:ss` past an hour; negative or missing spans read as 00:00.
+ * (A duration as a plan writes it, `90s`, is plan/yaml.ts's formatDuration.)
+ */
+export function formatClock(ms: number | undefined): string {
 	const total = Math.max(0, Math.floor((ms ?? 0) / 1000));
 	const h = Math.floor(total / 3600);
 	const m = Math.floor((total % 3600) / 60);

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {createIgnore} from '../../source/runner/ignore.js';
-import {diffSnapshots, snapshotTree} from '../../source/runner/scan.js';
+import {diffSnapshots, snapshotTree} from '../../source/runner/file-snapshot.js';
 import {watchWorkspace} from '../../source/runner/watcher.js';
 
 /** Measured figures; times in milliseconds, memory in MB. */

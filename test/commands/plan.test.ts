@@ -8,7 +8,8 @@ import {dirname, join} from 'node:path';
 import {after, describe, it} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import type {CommandIO} from '../../source/commands/io.js';
-import {createPlanCommand, spawnPlanner, type PlanCommandDeps} from '../../source/commands/plan.js';
+import {createPlanCommand, type PlanCommandDeps} from '../../source/commands/plan.js';
+import {spawnPlanner} from '../../source/runner/planner-agent.js';
 import {loadPlan} from '../../source/plan/load.js';
 import {validatePlan} from '../../source/plan/validate.js';
 

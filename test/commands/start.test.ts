@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {CommandIO} from '../../source/commands/io.js';
-import type {WizardOptions} from '../../source/commands/plan.js';
+import type {WizardOptions} from '../../source/commands/plan-wizard.js';
 import {createStartCommand} from '../../source/commands/start.js';
 import type {StartChoice} from '../../source/ui/screens/start-screen.js';
 

@@ -8,25 +8,19 @@ import {chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFile
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, cli, root, exitCodeOn, hasTmux, journalGroups, membersOfGroups, runCli, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
+import {until} from '../until.js';
+import {cleanup, cli, root, hasTmux, journalGroups, membersOfGroups, runCli, tmuxServer, work, workspace, type TmuxSession} from './helpers.js';
 
 const server = tmuxServer('fanout-conflict');
-const tmux = server.run;
 const dirs: string[] = [];
 after(() => {
 	server.kill();
 	dirs.forEach(cleanup);
 });
 
-type Demo = {
-	readonly name: string;
+type Demo = TmuxSession & {
 	/** Where the session keeps its pid, stderr and the editor's traces. */
 	readonly dir: string;
-	screen(): string;
-	keys(...keys: string[]): void;
-	waitFor(pattern: RegExp, what: string, timeoutMs?: number): Promise<string>;
-	waitUntil(test: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
-	exitCode(): Promise<number>;
 	/** The demo's workspace, from its "a copy of the sample repository is in DIR" line. */
 	workspace(): Promise<string>;
 };
@@ -44,16 +38,10 @@ function startDemo(env: Record<string, string> = {}): Demo {
 		.join(' ');
 	// CI=true makes Ink print only the last frame: the real terminal must not see it.
 	const inner = `echo $$ > ${dir}/pid; exec env -u CI -u VISUAL -u EDITOR NO_COLOR=1 ${vars} ${process.execPath} ${cli} demo 2> ${stderr}`;
-	tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '40', `cd ${dir} && sh -c '${inner}'; echo FANOUT_EXIT=$?; sleep 600`);
-	const screen = () => tmux('capture-pane', '-p', '-t', name);
-	const demo: Demo = {
-		name,
+	const session = server.open(`cd ${dir} && sh -c '${inner}'`, {columns: 120, rows: 40, name, timeoutMs: 30_000});
+	return {
+		...session,
 		dir,
-		screen,
-		keys: (...keys) => tmux('send-keys', '-t', name, ...keys),
-		waitFor: (pattern, what, timeoutMs) => demo.waitUntil(text => pattern.test(text), what, timeoutMs),
-		waitUntil: (test, what, timeoutMs = 30_000) => waitForScreen(screen, test, what, timeoutMs),
-		exitCode: () => exitCodeOn(demo.waitFor),
 		async workspace() {
 			const line = /a copy of the sample repository is in (\S+)/;
 			await until(() => existsSync(stderr) && line.test(readFileSync(stderr, 'utf8')), 15_000, 'the demo to name its workspace');
@@ -63,7 +51,6 @@ function startDemo(env: Record<string, string> = {}): Demo {
 			return path;
 		},
 	};
-	return demo;
 }
 
 /** Waits for phase N's approval screen and approves it. */

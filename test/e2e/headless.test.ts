@@ -4,7 +4,8 @@ import {strict as assert} from 'node:assert';
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, journalGroups, lingeringPlan, membersOfGroups, runCli, until, work, workspace} from './helpers.js';
+import {until} from '../until.js';
+import {cleanup, journalGroups, lingeringPlan, membersOfGroups, runCli, work, workspace} from './helpers.js';
 
 const dirs: string[] = [];
 const ws = (plan: string, files?: Record<string, string>) => {

@@ -1,11 +1,12 @@
-// Shared by the end-to-end tests: temporary workspaces with a plan, the built CLI, and a count
-// of processes still alive from a run.
+// Shared by the end-to-end tests: temporary workspaces with a plan, the built CLI, a count of
+// processes still alive from a run, and the one tmux session helper of the terminal tests.
 
 import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {until} from '../until.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const cli = join(root, 'dist', 'bin', 'cli.js');
@@ -71,14 +72,6 @@ export function runCli(
 	});
 }
 
-/** Polls until `predicate` holds (or throws after `timeoutMs`). */
-export async function until(predicate: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-	const start = Date.now();
-	while (!predicate()) {
-		if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-		await new Promise(r => setTimeout(r, 50));
-	}
-}
 
 /** Pids of live processes in the given process groups. */
 export function membersOfGroups(pgids: readonly number[]): number[] {
@@ -119,28 +112,70 @@ export function journalGroups(dir: string): number[] {
 /** Is tmux on this machine? (The terminal tests skip without it.) */
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
+/** One tmux window running a shell command: its screen, keys typed into it, and its exit code. */
+export type TmuxSession = {
+	readonly name: string;
+	screen(): string;
+	/** Sends keys (tmux key names or text) in one write. */
+	keys(...keys: string[]): void;
+	/** Sends keys one per write with a pause, as a person types: Ink reads one key sequence per chunk. */
+	press(...keys: string[]): Promise<void>;
+	/** Types text literally (no key names). */
+	type(text: string): void;
+	waitUntil(test: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+	waitFor(pattern: RegExp, what?: string, timeoutMs?: number): Promise<string>;
+	/** The code the command exited with (the session prints it as `FANOUT_EXIT=N`). */
+	exitCode(): Promise<number>;
+	/** tmux's `display-message` for this window, e.g. `#{cursor_flag}`. */
+	display(format: string): string;
+};
+
+/** How a session is opened: its size, its name, and how long waits last unless told. */
+export type SessionOptions = {readonly columns: number; readonly rows: number; readonly name: string; readonly timeoutMs?: number};
+
 /** A private tmux server (its own socket), so tests never touch the user's sessions. */
-export function tmuxServer(prefix: string): {run(...args: string[]): string; kill(): void} {
+export function tmuxServer(prefix: string): {run(...args: string[]): string; kill(): void; open(command: string, options: SessionOptions): TmuxSession} {
 	const socket = `${prefix}-${process.pid}`;
+	const run = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 	return {
-		run: (...args) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'}),
+		run,
 		kill: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
+		open(command, {columns, rows, name, timeoutMs = 20_000}) {
+			// The window stays after the command ends, so its exit code and last screen can be read.
+			run('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), `${command}; echo FANOUT_EXIT=$?; sleep 600`);
+			const screen = () => run('capture-pane', '-p', '-t', name);
+			const session: TmuxSession = {
+				name,
+				screen,
+				keys: (...keys) => void run('send-keys', '-t', name, ...keys),
+				async press(...keys) {
+					for (const key of keys) {
+						run('send-keys', '-t', name, key);
+						await new Promise(resolve => setTimeout(resolve, 100));
+					}
+				},
+				type: text => void run('send-keys', '-t', name, '-l', text),
+				waitUntil: (test, what, ms = timeoutMs) => waitForScreen(screen, test, what, ms),
+				waitFor: (pattern, what = String(pattern), ms = timeoutMs) => waitForScreen(screen, text => pattern.test(text), what, ms),
+				async exitCode() {
+					const text = await session.waitFor(/FANOUT_EXIT=\d+/, 'fanout to exit');
+					return Number(/FANOUT_EXIT=(\d+)/.exec(text)![1]);
+				},
+				display: format => run('display-message', '-p', '-t', name, format),
+			};
+			return session;
+		},
 	};
 }
 
 /** Waits until `screen()` passes `test`; on time-out the error shows the last screen. */
-export async function waitForScreen(screen: () => string, test: (text: string) => boolean, what: string, timeoutMs: number): Promise<string> {
+async function waitForScreen(screen: () => string, test: (text: string) => boolean, what: string, timeoutMs: number): Promise<string> {
 	let last = '';
 	try {
-		await until(() => test((last = screen())), timeoutMs, what);
+		// Every 50 ms: each look is a tmux process.
+		await until(() => test((last = screen())), timeoutMs, what, 50);
 	} catch (error) {
 		throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`, {cause: error});
 	}
 	return last;
-}
-
-/** The exit code a session command printed as `FANOUT_EXIT=N`. */
-export async function exitCodeOn(waitFor: (pattern: RegExp, what: string) => Promise<string>): Promise<number> {
-	const text = await waitFor(/FANOUT_EXIT=\d+/, 'fanout to exit');
-	return Number(/FANOUT_EXIT=(\d+)/.exec(text)![1]);
 }

@@ -6,7 +6,8 @@ import {strict as assert} from 'node:assert';
 import {chmodSync, existsSync, readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, cli, exitCodeOn, hasTmux, journalGroups, lingeringPlan, membersOfGroups, tmuxServer, until, waitForScreen, work, workspace} from './helpers.js';
+import {until} from '../until.js';
+import {cleanup, cli, hasTmux, journalGroups, lingeringPlan, membersOfGroups, tmuxServer, work, workspace, type TmuxSession} from './helpers.js';
 
 const server = tmuxServer('fanout-test');
 const tmux = server.run;
@@ -16,13 +17,8 @@ after(() => {
 	dirs.forEach(cleanup);
 });
 
-type Session = {
-	readonly name: string;
+type Session = TmuxSession & {
 	readonly dir: string;
-	screen(): string;
-	keys(...keys: string[]): void;
-	waitFor(pattern: RegExp, what?: string, timeoutMs?: number): Promise<string>;
-	exitCode(): Promise<number>;
 	pid(): number;
 	cursorVisible(): boolean;
 };
@@ -44,20 +40,12 @@ function start(dir: string, args: string, columns: number, rows: number, env = '
 	const pidFile = join(dir, '.fanout-pid');
 	// CI=true makes Ink print only the last frame: the real terminal must not see it.
 	const inner = `echo $$ > ${pidFile}; exec env -u CI NO_COLOR=1 ${env} ${process.execPath} ${cli} ${args}`;
-	const command = `cd ${dir} && sh -c '${inner}'; echo FANOUT_EXIT=$?; sleep 600`;
-	tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), command);
-	const screen = () => tmux('capture-pane', '-p', '-t', name);
+	const session = server.open(`cd ${dir} && sh -c '${inner}'`, {columns, rows, name});
 	return {
-		name,
+		...session,
 		dir,
-		screen,
-		keys: (...keys) => tmux('send-keys', '-t', name, ...keys),
-		waitFor: (pattern, what = String(pattern), timeoutMs = 20_000) => waitForScreen(screen, text => pattern.test(text), what, timeoutMs),
-		exitCode() {
-			return exitCodeOn(this.waitFor);
-		},
 		pid: () => Number(readFileSync(pidFile, 'utf8').trim()),
-		cursorVisible: () => tmux('display-message', '-p', '-t', name, '#{cursor_flag}').trim() === '1',
+		cursorVisible: () => session.display('#{cursor_flag}').trim() === '1',
 	};
 }
 
@@ -118,7 +106,7 @@ describe('the TUI in tmux', {skip: hasTmux ? false : 'tmux is not installed'}, (
 		assert.match(grid, /API endpoints/);
 		assertFits(grid, 120, 40);
 		// The hostile task's escapes never reach the terminal: the title stays, the screen is not cleared.
-		assert.doesNotMatch(tmux('display-message', '-p', '-t', s.name, '#{pane_title}'), /pwned/);
+		assert.doesNotMatch(s.display('#{pane_title}'), /pwned/);
 		s.keys('Enter');
 		const log = await s.waitFor(/esc back/, 'the log view');
 		assert.match(log, /api/);

@@ -1,57 +1,33 @@
-// The planning wizard in a real terminal: tmux runs `fanout plan` (through a test-only entry on
-// the built dist/ until cli.tsx loads the wizard), send-keys types, capture-pane reads the screen.
-// Goal, pattern, scope, a glob edited in review, save: the written plan loads and validates.
-// Build first: npx tsc -p tsconfig.build.json
+// The planning wizard in a real terminal: tmux runs the built `fanout plan`, send-keys types,
+// capture-pane reads the screen. The saved plan must load and validate. Skips without tmux or
+// without a build.
 
 import {strict as assert} from 'node:assert';
 import {cpSync, existsSync, mkdtempSync, readFileSync} from 'node:fs';
-import {execFileSync, spawnSync} from 'node:child_process';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, it} from 'node:test';
 import {loadPlan} from '../../source/plan/load.js';
 import {validatePlan} from '../../source/plan/validate.js';
-import {cleanup, root, until} from './helpers.js';
+import {cleanup, cli, hasTmux, root, tmuxServer} from './helpers.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const entry = join(root, 'test', 'fixtures', 'wizard', 'plan-cli.mjs');
-const built = existsSync(join(root, 'dist', 'commands', 'wizard.js'));
-const socket = `fanout-wizard-${process.pid}`;
+const built = existsSync(cli);
+const server = tmuxServer('fanout-wizard');
 const dirs: string[] = [];
 after(() => {
-	if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
+	if (hasTmux) server.kill();
 	dirs.forEach(cleanup);
 });
 
-function tmux(...args: string[]): string {
-	return execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
-}
-
-it('fanout plan in tmux: goal, pattern, scope, edit a glob, save; the plan loads and validates', {skip: !hasTmux ? 'tmux is not installed' : !built ? 'build first: npx tsc -p tsconfig.build.json' : false, timeout: 60_000}, async () => {
+it('fanout plan in tmux: goal, pattern, scope, edit a glob, save; the plan loads and validates', {skip: !hasTmux ? 'tmux is not installed' : !built ? 'build first: npm run build' : false, timeout: 60_000}, async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'fanout-wizard-tmux-'));
 	dirs.push(dir);
 	cpSync(join(root, 'test', 'fixtures', 'repos', 'ts-app'), dir, {recursive: true});
 	// CI=true makes Ink print only the last frame: the terminal must not see it.
-	const command = `cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${entry} --workspace .; echo FANOUT_EXIT=$?; sleep 600`;
-	tmux('new-session', '-d', '-s', 'wizard', '-x', '110', '-y', '30', command);
-	const screen = () => tmux('capture-pane', '-p', '-t', 'wizard');
-	// One key per write, as a person types: Ink reads one key sequence per chunk of input.
-	const keys = async (...k: string[]) => {
-		for (const key of k) {
-			tmux('send-keys', '-t', 'wizard', key);
-			await new Promise(resolve => setTimeout(resolve, 100));
-		}
-	};
-	const type = (text: string) => tmux('send-keys', '-t', 'wizard', '-l', text);
-	const waitFor = async (pattern: RegExp) => {
-		let last = '';
-		try {
-			await until(() => pattern.test((last = screen())), 20_000, String(pattern));
-		} catch (error) {
-			throw new Error(`${(error as Error).message}\n--- screen ---\n${last}`, {cause: error});
-		}
-		return last;
-	};
+	const session = server.open(`cd ${dir} && env -u CI NO_COLOR=1 ${process.execPath} ${cli} plan --workspace .`, {columns: 110, rows: 30, name: 'wizard'});
+	const keys = session.press;
+	const type = session.type;
+	const waitFor = (pattern: RegExp) => session.waitFor(pattern);
 
 	await waitFor(/What should the agents do\?/);
 	type('Add logging');

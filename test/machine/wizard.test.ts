@@ -6,7 +6,8 @@ import {dirname, join} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {createActor, fromPromise, waitFor} from 'xstate';
-import {wizardMachine, type PlannerRequest, type SaveRequest, type SaveResult, type WizardInput} from '../../source/machine/wizard.js';
+import type {PlannerRequest, SaveRequest, SaveResult, WizardInput} from '../../source/machine/wizard-types.js';
+import {wizardMachine} from '../../source/machine/wizard.js';
 import {listWorkspaceFiles} from '../../source/plan/workspace-tree.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'repos', 'ts-app');
@@ -117,6 +118,28 @@ test('review edits validate live; going back and forth keeps the edits; an inval
 	assert.equal(saved[0]!.plan.workspace, '..');
 	actor.send({type: 'run.choose', run: true});
 	assert.deepEqual(actor.getSnapshot().output, {outcome: 'saved', file: 'plans/add-logging.yaml', runNow: true});
+});
+
+test('one save state: a confirmed overwrite does not carry over to the next save', async () => {
+	const saved: SaveRequest[] = [];
+	const actor = start({saved, exists: new Set(['plans/x.yaml'])}, {goal: 'Add logging', out: 'plans/x.yaml'});
+	actor.send({type: 'goal.submit'});
+	actor.send({type: 'pattern.select', index: 1});
+	actor.send({type: 'pattern.choose'});
+	actor.send({type: 'scope.confirm'});
+	actor.send({type: 'review.save'});
+	actor.send({type: 'save.submit'});
+	await waitFor(actor, s => s.matches('confirmOverwrite'));
+	// Back to the name, then save again: it must ask again, not overwrite.
+	actor.send({type: 'wizard.back'});
+	assert.equal(state(actor), '"naming"');
+	actor.send({type: 'save.submit'});
+	await waitFor(actor, s => s.matches('confirmOverwrite'));
+	assert.equal(saved.length, 0);
+	actor.send({type: 'overwrite.confirm'});
+	await waitFor(actor, s => s.matches('saved'));
+	assert.deepEqual(saved.map(r => [r.path, r.overwrite]), [['plans/x.yaml', true]]);
+	actor.stop();
 });
 
 function planRowsSelected(context: ReturnType<ReturnType<typeof start>['getSnapshot']>['context']): string | undefined {

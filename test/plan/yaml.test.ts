@@ -25,4 +25,6 @@ test('writes short glob lists on one line and durations in words people use', ()
 	assert.equal(formatDuration(600_000), '10m');
 	assert.equal(formatDuration(3_600_000), '1h');
 	assert.equal(formatDuration(1500), '1500ms');
+	assert.equal(formatDuration(90_000), '90s');
+	assert.equal(formatDuration(200), '200ms');
 });

@@ -29,13 +29,3 @@ export function survivors(pgid: number): number[] {
 	}
 	return pids;
 }
-
-/** Polls `check` until it is true or `ms` pass. */
-export async function until(check: () => boolean, ms = 5000, stepMs = 20): Promise<boolean> {
-	const deadline = Date.now() + ms;
-	while (Date.now() < deadline) {
-		if (check()) return true;
-		await new Promise((resolve) => setTimeout(resolve, stepMs));
-	}
-	return check();
-}

@@ -1,12 +1,14 @@
-// createIgnore against real folders and real git repositories in temp dirs.
+// createIgnore (and, where they must agree, the planners' listing) against real folders and
+// real git repositories in temp dirs.
 
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
-import {compileGitignore, createIgnore} from '../../source/runner/ignore.js';
+import {listWorkspaceFiles} from '../../source/plan/workspace-tree.js';
+import {createIgnore} from '../../source/runner/ignore.js';
 
 const dirs: string[] = [];
 after(() => {
@@ -118,27 +120,20 @@ test('outside a git repository only the fixed directories and plan globs apply',
 	assert.equal(ignore('tmp/a'), true);
 });
 
-test('compileGitignore: comments, blanks, trailing spaces, escapes', () => {
-	const rules = compileGitignore('\n# c\n  \na.txt   \n\\!bang\n!neg\nsub/dir/\n\\#hash\n/\\!root/x\nwin\r\n', '');
-	assert.deepEqual(
-		rules.map(rule => [rule.negated, rule.directoryOnly]),
-		[
-			[false, false],
-			[false, false],
-			[true, false],
-			[false, true],
-			[false, false],
-			[false, false],
-			[false, false],
-		],
-	);
-	assert.equal(rules[0]!.match('x/a.txt'), true);
-	assert.equal(rules[1]!.match('!bang'), true);
-	assert.equal(rules[3]!.match('sub/dir'), true);
-	assert.equal(rules[3]!.match('x/sub/dir'), false);
-	assert.equal(rules[4]!.match('#hash'), true);
-	// An escaped `!` at the start of an anchored pattern is a literal, not a negated glob.
-	assert.equal(rules[5]!.match('!root/x'), true);
-	assert.equal(rules[5]!.match('other'), false);
-	assert.equal(rules[6]!.match('win'), true);
+test('the scanner and the watcher agree with git on `logs/` then `!logs/.keep`: the folder stays ignored', async () => {
+	const root = tempDir();
+	gitInit(root);
+	write(root, '.gitignore', 'logs/\n!logs/.keep\n');
+	write(root, 'logs/.keep', '');
+	write(root, 'logs/run.log');
+	write(root, 'src/a.ts');
+	// git's own answer: a file below an excluded folder cannot be re-included.
+	const gitSays = spawnSync('git', ['check-ignore', '--no-index', '-q', 'logs/.keep'], {cwd: root}).status === 0;
+	assert.equal(gitSays, true);
+	const watcher = await createIgnore(root, []);
+	assert.equal(watcher('logs/.keep'), true);
+	assert.equal(watcher('logs/run.log'), true);
+	assert.equal(watcher('src/a.ts'), false);
+	const {files} = await listWorkspaceFiles(root);
+	assert.deepEqual(files, ['.gitignore', 'src/a.ts']);
 });

@@ -6,7 +6,8 @@ import {startProcess} from '../../source/runner/process.js';
 import {createOutputStore} from '../../source/runner/output.js';
 import {groupHasEnv, isGroupAlive, killGroup, liveGroups, registerGroup, stopAllGroups} from '../../source/runner/groups.js';
 import {spawn} from 'node:child_process';
-import {FIXTURES, survivors, tempDir, until} from './helpers.js';
+import {until} from '../until.js';
+import {FIXTURES, survivors, tempDir} from './helpers.js';
 
 const {dir, cleanup} = tempDir();
 after(cleanup);
@@ -46,7 +47,7 @@ test('a command that does not exist: through the shell and without it', async ()
 test('stop kills the whole group: bash -c "sleep 300 & sleep 300" leaves nothing behind', async () => {
 	const run = startProcess({file: 'bash', args: ['-c', 'sleep 300 & sleep 300']}, {cwd: dir, env, graceMs: 2000, output: outputFor('tree')});
 	const pgid = run.pid!;
-	assert.ok(await until(() => survivors(pgid).length >= 3), 'bash and two sleeps running');
+	await until(() => survivors(pgid).length >= 3, 5000, 'bash and two sleeps running');
 	assert.ok(liveGroups().some((group) => group.pgid === pgid));
 	const started = Date.now();
 	await run.stop();
@@ -71,7 +72,7 @@ test('done resolves when the leader exits even though a background child holds t
 test('a process ignoring SIGTERM is killed after the grace period', async () => {
 	const output = outputFor('stubborn');
 	const run = startProcess({file: process.execPath, args: [join(FIXTURES, 'ignore-term.mjs')]}, {cwd: dir, env, graceMs: 300, output});
-	assert.ok(await until(() => output.lineCount === 1));
+	await until(() => output.lineCount === 1);
 	const started = Date.now();
 	await run.stop();
 	const info = await run.done;
@@ -95,7 +96,7 @@ test('timeout: SIGTERM the group, reason in words', async () => {
 test('a process killed by a signal from outside says so', async () => {
 	const output = outputFor('killed');
 	const run = startProcess({file: process.execPath, args: ['-e', 'console.log("up"); setInterval(() => {}, 1000)']}, {cwd: dir, env, output});
-	assert.ok(await until(() => output.lineCount === 1));
+	await until(() => output.lineCount === 1);
 	process.kill(run.pid!, 'SIGKILL');
 	assert.deepEqual(await run.done, {exitCode: null, signal: 'SIGKILL', outcome: 'failed', reason: 'killed by SIGKILL'});
 });
@@ -108,7 +109,7 @@ test('killGroup and stopAllGroups on groups started elsewhere', async () => {
 	};
 	const a = spawnGroup();
 	const b = spawnGroup();
-	assert.ok(await until(() => survivors(a).length >= 2 && survivors(b).length >= 2));
+	await until(() => survivors(a).length >= 2 && survivors(b).length >= 2);
 	await killGroup(a, {graceMs: 1000});
 	assert.equal(survivors(a).length, 0);
 	assert.ok(survivors(b).length >= 2);
@@ -123,7 +124,7 @@ test('groupHasEnv tells a run\'s own group from a stranger\'s', async () => {
 	const ours = spawn('sleep', ['30'], {detached: true, stdio: 'ignore', env: {...env, FANOUT_RUN_DIR: '/runs/a'}});
 	const stranger = spawn('sleep', ['30'], {detached: true, stdio: 'ignore', env: {...env, FANOUT_RUN_DIR: '/runs/b'}});
 	try {
-		assert.ok(await until(() => survivors(ours.pid!).length === 1 && survivors(stranger.pid!).length === 1));
+		await until(() => survivors(ours.pid!).length === 1 && survivors(stranger.pid!).length === 1);
 		assert.equal(groupHasEnv(ours.pid!, 'FANOUT_RUN_DIR', '/runs/a'), true);
 		assert.equal(groupHasEnv(stranger.pid!, 'FANOUT_RUN_DIR', '/runs/a'), false);
 	} finally {

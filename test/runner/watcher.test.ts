@@ -10,8 +10,9 @@ import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
 import type {FileChange} from '../../source/machine/types.js';
 import {createIgnore} from '../../source/runner/ignore.js';
-import {diffSnapshots, snapshotTree} from '../../source/runner/scan.js';
+import {diffSnapshots, snapshotTree} from '../../source/runner/file-snapshot.js';
 import {WatchError, watchWorkspace, type Watcher} from '../../source/runner/watcher.js';
+import {until as waitUntil} from '../until.js';
 
 const dirs: string[] = [];
 const open: Watcher[] = [];
@@ -46,13 +47,7 @@ async function record(workspace: string, planIgnore: readonly string[] = []) {
 	});
 	open.push(watcher);
 	const has = (kind: FileChange['kind'], rel: string) => changes.some(c => c.kind === kind && c.path === rel);
-	const until = async (predicate: () => boolean, what: string, timeoutMs = 5000) => {
-		const deadline = Date.now() + timeoutMs;
-		while (!predicate()) {
-			if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}; saw ${JSON.stringify(changes)}`);
-			await new Promise(resolve => setTimeout(resolve, 10));
-		}
-	};
+	const until = (predicate: () => boolean, what: string, timeoutMs = 5000) => waitUntil(predicate, timeoutMs, () => `${what}; saw ${JSON.stringify(changes)}`, 10);
 	return {changes, batches, watcher, has, until};
 }
 

@@ -193,16 +193,4 @@ export function masked(frame: string | undefined): string {
 		.replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/g, '*');
 }
 
-/** Polls until `check` passes or the time is up (then the last failure is thrown). */
-export async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		try {
-			check();
-			return;
-		} catch (error) {
-			if (Date.now() > deadline) throw error;
-			await tick(20);
-		}
-	}
-}
+export {eventually} from '../until.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {gridLayout, isSmallTerminal, moveFocus} from '../../source/ui/layout.js';
 import {initialOverlay, overlayReducer, visibleOverlay} from '../../source/ui/hooks/overlay.js';
 import {statusStyle, type AnyStatus} from '../../source/ui/theme.js';
-import {dependentsOf, formatDuration, progressBar, runCounts, runExitCode, taskCommand} from '../../source/ui/format.js';
+import {dependentsOf, formatClock, progressBar, runCounts, runExitCode, taskCommand} from '../../source/ui/format.js';
 import {parallelSpeedup} from '../../source/machine/selectors.js';
 import {createClock, drawBudget, maxDelayMs, paceDelay, spinnerFrameAt, spinnerStepFor} from '../../source/ui/hooks/clock.js';
 import {makeContext, samplePlan, T0, taskRun, task, tick} from './helpers.js';
@@ -74,9 +74,9 @@ test('statusStyle: every status has its own glyph and colour', () => {
 });
 
 test('format helpers', () => {
-	assert.equal(formatDuration(134_000), '02:14');
-	assert.equal(formatDuration(3_723_000), '1:02:03');
-	assert.equal(formatDuration(-5), '00:00');
+	assert.equal(formatClock(134_000), '02:14');
+	assert.equal(formatClock(3_723_000), '1:02:03');
+	assert.equal(formatClock(-5), '00:00');
 	assert.equal(progressBar(1, 4, 8), '██░░░░░░');
 	assert.equal(progressBar(0, 0, 3), '░░░');
 	assert.equal(taskCommand(task('x', [], {run: undefined, prompt: 'do it', agent: 'codex'}), samplePlan()), 'codex -p "do it"');

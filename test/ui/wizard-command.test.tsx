@@ -9,8 +9,9 @@ import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {after, test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import {spawnPlanner} from '../../source/commands/plan.js';
-import {createOpenWizard, planCommandWithWizard} from '../../source/commands/wizard.js';
+import {planCommand} from '../../source/commands/plan.js';
+import {createOpenWizard} from '../../source/commands/plan-wizard.js';
+import {spawnPlanner} from '../../source/runner/planner-agent.js';
 import type {CommandIO} from '../../source/commands/io.js';
 import {editText, visibleWindow} from '../../source/ui/wizard/text-input.js';
 import {CTRL_C, ENTER, eventually, plain, tick} from './helpers.js';
@@ -103,9 +104,9 @@ test('left without saving: exit 1 and a one-line message', async () => {
 	assert.equal(err(), 'fanout plan: left without saving a plan.\n');
 });
 
-test('planCommandWithWizard: without a terminal it stays the scripted command', async () => {
+test('planCommand: without a terminal it stays the scripted command', async () => {
 	const {dir, io, err} = setup();
-	const code = await planCommandWithWizard(['--workspace', dir], {...io, isTTY: false});
+	const code = await planCommand(['--workspace', dir], {...io, isTTY: false});
 	assert.equal(code, 2);
 	assert.match(err(), /--pattern \(or --planner\) is required without a terminal/);
 });

@@ -2,9 +2,10 @@
 // edits only those. Its output is plain text (parsed by the text parser).
 
 import fg from 'fast-glob';
+import {ignoredFolderGlobs} from '../../plan/ignored-folders.js';
 
 /** Folders never handed to Aider, whatever the globs say. */
-const neverEdit = ['**/.git/**', '**/node_modules/**', '**/.fanout/**'];
+const neverEdit = [...ignoredFolderGlobs];
 
 /** The files of the workspace matching the task's `owns` that exist now, sorted. */
 export function existingOwnedFiles(workspace: string, owns: readonly string[]): string[] {

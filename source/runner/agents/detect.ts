@@ -2,11 +2,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import type {AgentName} from '../../plan/agents.js';
 import type {AgentSpec, Plan, Task} from '../../plan/types.js';
 import {resolveAgent} from './resolve.js';
 
 /** How to install each known agent. */
-export const installHints: Record<'claude' | 'codex' | 'gemini' | 'aider', string> = {
+export const installHints: Record<AgentName, string> = {
 	claude: 'npm i -g @anthropic-ai/claude-code',
 	codex: 'npm i -g @openai/codex',
 	gemini: 'npm i -g @google/gemini-cli',

@@ -3,9 +3,6 @@
 /** How an agent's stdout is read: one of the known JSON streams, generic JSON lines, or plain text. */
 export type AgentFormat = 'claude' | 'codex' | 'gemini' | 'text' | 'jsonl';
 
-/** The known agents (a custom command is described by its own spec). */
-export type AgentKind = 'claude' | 'codex' | 'gemini' | 'aider';
-
 /**
  * One agent process to start, without a shell: `file` and `args` go to spawn as they are.
  * `env` holds only what fanout adds (FANOUT_*); the runner merges it over its own environment.

@@ -4,7 +4,7 @@
 import {useContext, type ReactNode} from 'react';
 import {Text} from 'ink';
 import {ClockContext, StepTimeContext, spinnerFrameAt, useElapsed, useStepTime} from '../hooks/clock.js';
-import {formatDuration} from '../format.js';
+import {formatClock} from '../format.js';
 
 type SpinnerProps = {readonly color?: string};
 
@@ -34,5 +34,5 @@ type ElapsedProps = {readonly from?: number; readonly to?: number; readonly dim?
 /** `mm:ss` since `from` (until `to`), ticking once a second while open. */
 export function Elapsed({from, to, dim = false}: ElapsedProps) {
 	const elapsed = useElapsed(from, to);
-	return <Text dimColor={dim}>{from === undefined ? '--:--' : formatDuration(elapsed)}</Text>;
+	return <Text dimColor={dim}>{from === undefined ? '--:--' : formatClock(elapsed)}</Text>;
 }

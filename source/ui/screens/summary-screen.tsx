@@ -9,7 +9,7 @@ import type {Plan} from '../../plan/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
-import {formatCost, formatDuration, planTasks, runCounts, runExitCode, truncate} from '../format.js';
+import {formatCost, formatClock, planTasks, runCounts, runExitCode, truncate} from '../format.js';
 import {parallelSpeedup} from '../../machine/selectors.js';
 import {statusStyle, useColor} from '../theme.js';
 
@@ -112,7 +112,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text bold wrap="truncate-end" color={color(state === 'done' ? 'green' : 'red')}>
 				{' '}
-				fanout · {context.plan.name} · {verdicts[state] ?? state} in {formatDuration(elapsed)} · {counts.passed} of {counts.total} tasks passed
+				fanout · {context.plan.name} · {verdicts[state] ?? state} in {formatClock(elapsed)} · {counts.passed} of {counts.total} tasks passed
 				{verifyWords}
 				{counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit {exitCode}
 				{speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}
@@ -131,7 +131,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				const run = context.tasks[task.id];
 				const style = statusStyle(run?.status ?? 'pending');
 				const firstOfPhase = top + i === 0 || rows[top + i - 1]?.phaseIndex !== phaseIndex;
-				const time = run?.startedAt === undefined ? '' : formatDuration((run.endedAt ?? run.startedAt) - run.startedAt);
+				const time = run?.startedAt === undefined ? '' : formatClock((run.endedAt ?? run.startedAt) - run.startedAt);
 				// A failure shows why; a command's report is its last lines (the last says most), an
 				// agent's is its final message (the first line says most).
 				const text = (run?.status === 'passed' ? run.report : (run?.reason ?? run?.report)) ?? '';
@@ -156,9 +156,9 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 					<Text dimColor wrap="truncate-end">
 						{' '}
 						{'timeline'.padEnd(labelWidth)}
-						{formatDuration(0)}
-						{' '.repeat(Math.max(1, barWidth - formatDuration(0).length - formatDuration(elapsed).length))}
-						{formatDuration(elapsed)}
+						{formatClock(0)}
+						{' '.repeat(Math.max(1, barWidth - formatClock(0).length - formatClock(elapsed).length))}
+						{formatClock(elapsed)}
 					</Text>
 					{ran.map(({task}) => {
 						const run = context.tasks[task.id];

@@ -4,12 +4,12 @@ import {Box, Text} from 'ink';
 import {KeyBar} from '../components/key-bar.js';
 import {useKeys} from '../hooks/use-keys.js';
 import {proposalPatterns} from '../../plan/propose.js';
-import type {WizardPlanner} from '../../machine/wizard.js';
+import {plannerAgents, type PlannerAgent} from '../../plan/agents.js';
 import {useColor} from '../theme.js';
 
 type Props = {
 	readonly selected: number;
-	readonly planner: WizardPlanner;
+	readonly planner: PlannerAgent;
 	readonly onSelect: (index: number) => void;
 	readonly onChoose: () => void;
 	readonly onCyclePlanner: () => void;
@@ -48,7 +48,7 @@ export function PatternStep({selected, planner, onSelect, onChoose, onCyclePlann
 				</Text>
 			))}
 			<Text> </Text>
-			{selected === choices.length - 1 ? <Text color={color('cyan')}> The planner is {planner}: tab picks another (claude, codex, gemini).</Text> : <Text> </Text>}
+			{selected === choices.length - 1 ? <Text color={color('cyan')}> The planner is {planner}: tab picks another ({plannerAgents.join(', ')}).</Text> : <Text> </Text>}
 			<KeyBar width={width} keys={[['↑↓', 'pick'], ['enter', 'next'], ...(selected === choices.length - 1 ? [['tab', 'planner agent'] as const] : []), ['esc', 'back']]} />
 		</Box>
 	);

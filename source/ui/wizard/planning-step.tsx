@@ -5,7 +5,7 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {KeyBar} from '../components/key-bar.js';
 import {useKeys} from '../hooks/use-keys.js';
-import {formatDuration} from '../format.js';
+import {formatClock} from '../format.js';
 import {useColor} from '../theme.js';
 
 type Props = {
@@ -33,7 +33,7 @@ export function PlanningStep({planner, retryErrors, onBack, width, now = Date.no
 			<Text> </Text>
 			<Text>
 				{' '}
-				<Spinner type="dots" /> Asking {planner} for a plan{retryErrors.length > 0 ? ` again, with ${retryErrors.length} error${retryErrors.length === 1 ? '' : 's'} to fix` : ''}… <Text dimColor>{formatDuration(elapsed)}</Text>
+				<Spinner type="dots" /> Asking {planner} for a plan{retryErrors.length > 0 ? ` again, with ${retryErrors.length} error${retryErrors.length === 1 ? '' : 's'} to fix` : ''}… <Text dimColor>{formatClock(elapsed)}</Text>
 			</Text>
 			<Text dimColor> It reads the workspace and answers with a plan; nothing is changed. This can take a minute or two.</Text>
 			<Text> </Text>

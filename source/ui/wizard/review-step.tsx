@@ -9,7 +9,7 @@ import {useKeys} from '../hooks/use-keys.js';
 import {truncate} from '../format.js';
 import {useColor} from '../theme.js';
 import {countMatches, matchCounts, nextAgent, parseGlobList, planRows} from '../../machine/wizard-edits.js';
-import type {FieldKind, OpenField, WizardEvent} from '../../machine/wizard.js';
+import type {FieldKind, OpenField, WizardEvent} from '../../machine/wizard-types.js';
 import type {AgentSpec, Plan, Task, ValidationReport} from '../../plan/types.js';
 import {TextInput} from './text-input.js';
 

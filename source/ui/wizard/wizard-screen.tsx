@@ -7,7 +7,8 @@ import type {ActorRefFrom, SnapshotFrom} from 'xstate';
 import {KeysProvider, useKeys} from '../hooks/use-keys.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {ColorContext} from '../theme.js';
-import {patternChoices, type WizardEvent, type wizardMachine} from '../../machine/wizard.js';
+import {patternChoices, type WizardEvent} from '../../machine/wizard-types.js';
+import type {wizardMachine} from '../../machine/wizard.js';
 import type {ProposalPattern} from '../../plan/propose.js';
 import {GoalStep} from './goal-step.js';
 import {PatternStep} from './pattern-step.js';
@@ -155,7 +156,7 @@ function WizardSteps({actor, workspace, editInEditor}: Props) {
 	);
 }
 
-/** The wizard with its key dispatcher and colour setting: what commands/wizard.tsx renders. */
+/** The wizard with its key dispatcher and colour setting: what commands/plan-wizard.tsx renders. */
 export function WizardScreen({actor, workspace, color = true, editInEditor}: Props) {
 	return (
 		<ColorContext.Provider value={color}>

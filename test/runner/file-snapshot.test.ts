@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, test} from 'node:test';
 import {createIgnore} from '../../source/runner/ignore.js';
-import {diffSnapshots, snapshotTree, type Snapshot} from '../../source/runner/scan.js';
+import {diffSnapshots, snapshotTree, type Snapshot} from '../../source/runner/file-snapshot.js';
 
 const dirs: string[] = [];
 after(() => {

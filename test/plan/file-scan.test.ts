@@ -3,7 +3,7 @@ import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {after, test} from 'node:test';
-import {scanWorkspace} from '../../source/plan/scan.js';
+import {scanWorkspace} from '../../source/plan/file-scan.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fanout-scan-'));
 after(() => rmSync(dir, {recursive: true, force: true}));

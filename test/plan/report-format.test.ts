@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {formatReport, reportToJson} from '../../source/plan/format.js';
+import {formatReport, reportToJson} from '../../source/plan/report-format.js';
 import type {Finding, ValidationReport} from '../../source/plan/types.js';
 
 const finding = (severity: Finding['severity'], line: number, message: string): Finding => ({severity, code: `c.${severity}`, message, file: 'plans/x.yaml', line, column: 9, tasks: ['a'], paths: ['p']});

@@ -5,6 +5,7 @@
 
 import {spawn} from 'node:child_process';
 import fg from 'fast-glob';
+import {ignoredFolders} from '../plan/ignored-folders.js';
 import type {FileChange} from '../machine/types.js';
 
 /** What the scan remembers of one file: enough to notice a write. */
@@ -16,7 +17,7 @@ export type Snapshot = ReadonlyMap<string, FileStamp>;
 /** The ignore predicate as createIgnore builds it; `skip` lists directories not to enter. */
 export type ScanIgnore = ((relPath: string) => boolean) & {readonly skip?: readonly string[]};
 
-const fixedPrunedNames = ['.git', '.fanout', 'node_modules'];
+const fixedPrunedNames: readonly string[] = ignoredFolders;
 
 /**
  * Lists every file (and symlink, not followed) of the workspace with size and modification

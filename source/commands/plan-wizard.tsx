@@ -1,38 +1,33 @@
-// `fanout plan` in a terminal: the planning wizard. Scans the workspace, runs the wizard's machine
-// with the real effects (the agent planner, writing plans/<name>.yaml), renders it with Ink, and
-// after saving runs the plan at once when the user asks to.
+// The planning wizard as `fanout plan` (in a terminal) and the start screen open it: scans the
+// workspace, runs the wizard's machine with the real effects (the agent planner, writing
+// plans/<name>.yaml), renders it with Ink, and after saving runs the plan when the user asks to.
 
-import {statSync} from 'node:fs';
 import {relative, resolve} from 'node:path';
 import {render, type RenderOptions} from 'ink';
 import {createActor, fromPromise, toPromise} from 'xstate';
-import {wizardMachine, type PlannerRequest, type SaveRequest, type SaveResult, type WizardOutput} from '../machine/wizard.js';
+import {wizardMachine} from '../machine/wizard.js';
+import type {PlannerRequest, SaveRequest, SaveResult, WizardOutput} from '../machine/wizard-types.js';
 import {planJsonSchema} from '../plan/json-schema.js';
 import {plannerPrompt} from '../plan/planner-prompt.js';
-import type {Plan} from '../plan/types.js';
+import {isPlannerAgent, type PlannerAgent} from '../plan/agents.js';
+import type {AgentSpec} from '../plan/types.js';
 import {listWorkspaceFiles, summarizeTree} from '../plan/workspace-tree.js';
-import {planToYaml} from '../plan/yaml.js';
 import {editInEditor} from '../runner/edit-plan.js';
+import {spawnPlanner, type PlannerContext} from '../runner/planner-agent.js';
 import {InkWriter, lendTerminal} from '../ui/lend-terminal.js';
 import type {EditPromptInEditor} from '../ui/wizard/review-step.js';
 import {WizardScreen, type WizardActor} from '../ui/wizard/wizard-screen.js';
-import type {Command, CommandIO} from './io.js';
-import {
-	createPlanCommand,
-	schemaReference,
-	spawnPlanner,
-	workspaceField,
-	writePlanFile,
-	type PlannerAgent,
-	type PlannerContext,
-	type WizardOptions,
-} from './plan.js';
+import type {CommandIO} from './io.js';
+import {savePlanFile, workspaceField} from './plan-file.js';
+
+/** What the wizard receives when `fanout plan` runs in a terminal without --pattern. */
+export type WizardOptions = {readonly workspace: string; readonly goal?: string; readonly out?: string; readonly agent?: AgentSpec};
 
 /** Runs a saved plan (`fanout run <file>`), resolving with its exit code. */
 export type RunPlan = (file: string, io: CommandIO) => Promise<number>;
 
 /**
- * Runs an agent planner and resolves with its stdout, like plan.ts's RunPlanner, plus a signal
+ * Runs an agent planner and resolves with its stdout, like runner/planner-agent.ts's RunPlanner, plus a signal
  * that fires when the user leaves the planning step: the agent must stop then, or it would
  * keep fanout alive after the wizard ends (spawnPlanner's `signal`). Any RunPlanner fits: it
  * may ignore the signal.
@@ -54,26 +49,6 @@ export type WizardDeps = {
 	readonly editInEditor?: EditPromptInEditor;
 };
 
-/** Writes a plan as YAML (schema line on top); refuses to overwrite unless asked. Never throws. */
-export function savePlanFile(plan: Plan, path: string, overwrite: boolean, io: Pick<CommandIO, 'cwd'>, workspace: string): SaveResult {
-	const file = resolve(io.cwd, path);
-	const shown = relative(io.cwd, file);
-	let exists = false;
-	try {
-		const stat = statSync(file);
-		if (stat.isDirectory()) return {ok: false, error: `${shown} is a folder: give a file name such as ${shown}/plan.yaml`};
-		exists = true;
-	} catch {
-		// Not there yet: the usual case.
-	}
-	if (exists && !overwrite) return {ok: false, exists: true};
-	if (!/\.(ya?ml|json)$/i.test(file)) return {ok: false, error: `${shown} should end in .yaml (fanout reads .yaml, .yml and .json plans)`};
-	const schema = schemaReference(file, [io.cwd, workspace]);
-	const failure = writePlanFile(file, planToYaml(plan, schema === undefined ? {} : {schema}), shown);
-	if (failure) return {ok: false, error: failure};
-	return {ok: true, file: shown.startsWith('..') ? file : shown};
-}
-
 /** Builds the wizard's actor over a workspace's files, with the real save and the given planner. */
 export function createWizardActor(options: WizardOptions, io: CommandIO, files: readonly string[], runPlanner: WizardRunPlanner): WizardActor {
 	const schema = planJsonSchema();
@@ -87,7 +62,7 @@ export function createWizardActor(options: WizardOptions, io: CommandIO, files: 
 			save: fromPromise<SaveResult, SaveRequest>(async ({input}) => savePlanFile(input.plan, input.path, input.overwrite, io, options.workspace)),
 		},
 	});
-	const planner = options.agent === 'claude' || options.agent === 'codex' || options.agent === 'gemini' ? options.agent : undefined;
+	const planner = isPlannerAgent(options.agent) ? options.agent : undefined;
 	return createActor(machine, {
 		input: {
 			files,
@@ -187,6 +162,3 @@ export const openWizard = createOpenWizard();
 
 /** The wizard as the start screen opens it: left unsaved, it goes back to the start screen. */
 export const openWizardFromStart = createWizardOpener();
-
-/** `fanout plan` with the wizard wired in: what cli.tsx's `plan` entry should load. */
-export const planCommandWithWizard: Command = createPlanCommand({openWizard});

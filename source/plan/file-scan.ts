@@ -3,9 +3,8 @@
 
 import {statSync} from 'node:fs';
 import fg from 'fast-glob';
+import {ignoredFolderGlobs} from './ignored-folders.js';
 
-/** Folders no plan owns: version control, installed packages, fanout's run data. */
-export const alwaysIgnored: readonly string[] = ['**/.git/**', '**/node_modules/**', '.fanout/**'];
 
 /** The files found, or why the tree could not be read. */
 export type ScanResult =
@@ -30,7 +29,7 @@ export function scanWorkspace(workspace: string, ignore: readonly string[] = [])
 			suppressErrors: true,
 			// One pattern cannot yield duplicates; fast-glob's duplicate check costs a hash per entry.
 			unique: false,
-			ignore: [...alwaysIgnored, ...ignore],
+			ignore: [...ignoredFolderGlobs, ...ignore],
 		});
 		return {ok: true, files};
 	} catch (error) {
