@@ -3,7 +3,7 @@
 // a fake agent executable and the interactive wizard can be wired in by cli.tsx later.
 
 import {spawn} from 'node:child_process';
-import {mkdirSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, statSync} from 'node:fs';
 import {dirname, relative, resolve} from 'node:path';
 import {parseArgs} from 'node:util';
 import {planJsonSchema} from '../plan/json-schema.js';
@@ -14,6 +14,7 @@ import type {AgentSpec, Plan, ValidationReport} from '../plan/types.js';
 import {validatePlanAgainstFiles} from '../plan/validate.js';
 import {listWorkspaceFiles, normalizeRoot, summarizeTree} from '../plan/workspace-tree.js';
 import {planToYaml} from '../plan/yaml.js';
+import {writeFileSafely} from '../runner/safe-write.js';
 import type {Command, CommandIO} from './io.js';
 
 /** Agents that can plan headless. */
@@ -197,7 +198,7 @@ export function schemaReference(outFile: string, folders: readonly string[], sch
 export function writePlanFile(file: string, yaml: string, shown: string = file): string | undefined {
 	try {
 		mkdirSync(dirname(file), {recursive: true});
-		writeFileSync(file, yaml);
+		writeFileSafely(file, yaml);
 		return undefined;
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
