@@ -85,6 +85,19 @@ function collectTasks(root: YAMLMap): Map<string, YAMLMap> {
 	return found;
 }
 
+/** Items for a re-listed sequence: a blank line that separated an item from the one before it does not open the list. */
+function relisted<T extends Node>(items: T[]): T[] {
+	if (items[0]) items[0].spaceBefore = false;
+	return items;
+}
+
+/** Flow lists written `[ a, b ]` (yaml's default) rather than `[a, b]`, by majority. */
+function padsFlowLists(text: string): boolean {
+	const padded = text.match(/:[ \t]+[[{] \S/g)?.length ?? 0;
+	const tight = text.match(/:[ \t]+[[{][^\s\]}]/g)?.length ?? 0;
+	return padded > tight;
+}
+
 /** Drops tasks the revisions removed from a task list. */
 function dropTasks(list: unknown, removed: ReadonlySet<string>): void {
 	if (!isSeq(list)) return;
@@ -117,7 +130,7 @@ function editPhases(document: Document, phasesNode: YAMLSeq, taskNodes: Readonly
 		if (existing) {
 			used.add(existing);
 			const list = existing.get('tasks', true) as unknown;
-			if (isSeq(list) && !same(idsIn(existing), wanted)) list.items = wanted.map(id => taskNodes.get(id)!);
+			if (isSeq(list) && !same(idsIn(existing), wanted)) list.items = relisted(wanted.map(id => taskNodes.get(id)!));
 			const mode = existing.get('mode');
 			if ((mode ?? 'parallel') !== phase.mode) existing.set('mode', phase.mode);
 			laidOut.push(existing);
@@ -125,7 +138,7 @@ function editPhases(document: Document, phasesNode: YAMLSeq, taskNodes: Readonly
 		}
 		const created = document.createNode({name: phase.name, mode: phase.mode}) as YAMLMap;
 		const list = document.createNode([]) as YAMLSeq;
-		list.items = wanted.map(id => taskNodes.get(id)!);
+		list.items = relisted(wanted.map(id => taskNodes.get(id)!));
 		created.set('tasks', list);
 		laidOut.push(created);
 	}
@@ -199,7 +212,7 @@ export function applyPlanChanges(text: string, file: string, before: Plan, after
 		const end = root.range?.[1] ?? text.length;
 		out = `${text.slice(0, start)}${jsonText(root, text, jsonIndent(text), 0)}${text.slice(end)}`;
 	} else {
-		out = document.toString({lineWidth: 0, flowCollectionPadding: /[[{] \S/.test(text), indentSeq: !/^\S[^\n]*:\n- /m.test(text)});
+		out = document.toString({lineWidth: 0, flowCollectionPadding: padsFlowLists(text), indentSeq: !/^\S[^\n]*:\n- /m.test(text)});
 	}
 	return {ok: true, text: out, changed: out !== text};
 }

@@ -35,7 +35,13 @@ export function writePlanBack(planFile: string, revised: Plan, runDir: string): 
 	} catch (error) {
 		throw new Error(`cannot read ${planFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {cause: error});
 	}
-	const first = parsePlanText(readFileSync(join(runDir, 'plan.yaml'), 'utf8'), join(runDir, 'plan.yaml'));
+	let firstText: string;
+	try {
+		firstText = readFileSync(join(runDir, 'plan.yaml'), 'utf8');
+	} catch (error) {
+		throw new Error(`cannot read the run's first plan in ${runDir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {cause: error});
+	}
+	const first = parsePlanText(firstText, join(runDir, 'plan.yaml'));
 	if (!first.ok) throw new Error(`cannot read the run's first plan in ${runDir}: ${first.errors[0]?.message ?? 'unknown error'}`);
 	const edit = applyPlanChanges(text, planFile, first.plan, revised);
 	if (!edit.ok) throw new Error(edit.reason);
@@ -44,4 +50,15 @@ export function writePlanBack(planFile: string, revised: Plan, runDir: string): 
 	writeFileSafely(backup, text);
 	writeFileSafely(planFile, edit.text);
 	return {changed: true, backup};
+}
+
+/** writePlanBack for `--write-back`: the line to print, saying what was written or why not. */
+export function writeBackReport(planFile: string, revised: Plan, runDir: string, revision: number): string {
+	try {
+		const result = writePlanBack(planFile, revised, runDir);
+		if (!result.changed) return `fanout: plan revision ${revision} changes nothing in ${planFile}\n`;
+		return `fanout: wrote plan revision ${revision} back to ${planFile} (the old file is kept as ${result.backup})\n`;
+	} catch (error) {
+		return `fanout: could not write the plan back: ${(error as Error).message}\n`;
+	}
 }
