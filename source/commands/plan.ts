@@ -16,6 +16,7 @@ import {listWorkspaceFiles, normalizeRoot, summarizeTree} from '../plan/workspac
 import {planToYaml} from '../plan/yaml.js';
 import {writeFileSafely} from '../runner/safe-write.js';
 import type {Command, CommandIO} from './io.js';
+import {localSchemaReference} from './schema.js';
 
 /** Agents that can plan headless. */
 export type PlannerAgent = 'claude' | 'codex' | 'gemini';
@@ -174,9 +175,9 @@ function checkWritten(yaml: string, file: string, files: readonly string[]): {re
 /**
  * The schema line's target: a `fanout.schema.json` the user keeps (README: `fanout schema >
  * fanout.schema.json`) in the first of `folders` that has one (the current folder, then the
- * workspace), relative to the plan; else the schema's own $id.
+ * workspace), relative to the plan; else `./plan.schema.json` beside the plan, written if missing.
  */
-export function schemaReference(outFile: string, folders: readonly string[], schema: Record<string, unknown> = planJsonSchema()): string | undefined {
+export function schemaReference(outFile: string, folders: readonly string[]): string | undefined {
 	for (const folder of folders) {
 		const candidate = resolve(folder, 'fanout.schema.json');
 		try {
@@ -188,7 +189,7 @@ export function schemaReference(outFile: string, folders: readonly string[], sch
 			// Not there: try the next folder.
 		}
 	}
-	return typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
+	return localSchemaReference(outFile);
 }
 
 /**
