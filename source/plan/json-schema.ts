@@ -7,8 +7,9 @@ import {agentNames, idPattern, idRule, maxPhaseNameLength, patterns, phaseModes}
 const text = {type: 'string', pattern: '\\S'};
 // The loader reads a missing or null list as empty: `owns:` with nothing after it is allowed.
 const stringList = (description: string) => ({type: ['array', 'null'], items: text, description});
-// A glob stays inside the workspace and is not negated (what `fanout validate` checks).
-const glob = {type: 'string', pattern: '^(?![/!])(?!(?:.*/)?\\.\\.(?:/|$))(?=.*\\S)', description: 'Relative to the workspace: no leading / or !, no .. segment.'};
+// A glob stays inside the workspace and is not negated (what `fanout validate` checks). No
+// lookaheads: planners' structured-output engines take only plain regular expressions.
+const glob = {type: 'string', pattern: '^\\s*[^\\s/!]', not: {pattern: '(^|/)\\.\\.(/|$)'}, description: 'Relative to the workspace: no leading / or !, no .. segment.'};
 const globList = (description: string) => ({type: ['array', 'null'], items: glob, description});
 const id = {type: 'string', pattern: idPattern.source, maxLength: 64};
 
