@@ -7,6 +7,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, test} from 'node:test';
 import type {CommandIO} from '../../source/commands/io.js';
+import {schemaReference} from '../../source/commands/plan.js';
 import {localSchemaReference, schemaCommand, schemaText} from '../../source/commands/schema.js';
 
 const dirs: string[] = [];
@@ -60,4 +61,13 @@ test('a generated plan refers to ./plan.schema.json beside it, written when miss
 	writeFileSync(join(dir, 'plans', 'plan.schema.json'), '{"mine": true}\n');
 	assert.equal(localSchemaReference(plan), './plan.schema.json');
 	assert.equal(readFileSync(join(dir, 'plans', 'plan.schema.json'), 'utf8'), '{"mine": true}\n');
+});
+
+test('the wizard\'s and fanout plan\'s schema line: a kept fanout.schema.json first, else the local copy', () => {
+	const dir = tempDir();
+	const plan = join(dir, 'plans', 'wizard.yaml');
+	assert.equal(schemaReference(plan, [dir]), './plan.schema.json');
+	assert.equal(readFileSync(join(dir, 'plans', 'plan.schema.json'), 'utf8'), schemaText());
+	writeFileSync(join(dir, 'fanout.schema.json'), '{}');
+	assert.equal(schemaReference(plan, [dir]), '../fanout.schema.json');
 });
