@@ -2,13 +2,14 @@
 // folder, the `$schema` line, the YAML text, and the write itself with a one-line reason when
 // it fails.
 
-import {mkdirSync, statSync, writeFileSync} from 'node:fs';
+import {mkdirSync, statSync} from 'node:fs';
 import {dirname, relative, resolve} from 'node:path';
-import {planJsonSchema} from '../plan/json-schema.js';
 import type {SaveResult} from '../machine/wizard-types.js';
 import type {Plan} from '../plan/types.js';
 import {planToYaml} from '../plan/yaml.js';
+import {writeFileSafely} from '../runner/safe-write.js';
 import type {CommandIO} from './io.js';
+import {localSchemaReference} from './schema.js';
 
 /** The plan's `workspace:` as seen from the folder the plan file is written to. */
 export function workspaceField(outFile: string, workspace: string): string {
@@ -19,9 +20,9 @@ export function workspaceField(outFile: string, workspace: string): string {
 /**
  * The schema line's target: a `fanout.schema.json` the user keeps (README: `fanout schema >
  * fanout.schema.json`) in the first of `folders` that has one (the current folder, then the
- * workspace), relative to the plan; else the schema's own $id.
+ * workspace), relative to the plan; else `./plan.schema.json` beside the plan, written if missing.
  */
-export function schemaReference(outFile: string, folders: readonly string[], schema: Record<string, unknown> = planJsonSchema()): string | undefined {
+export function schemaReference(outFile: string, folders: readonly string[]): string | undefined {
 	for (const folder of folders) {
 		const candidate = resolve(folder, 'fanout.schema.json');
 		try {
@@ -33,7 +34,7 @@ export function schemaReference(outFile: string, folders: readonly string[], sch
 			// Not there: try the next folder.
 		}
 	}
-	return typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
+	return localSchemaReference(outFile);
 }
 
 /**
@@ -43,7 +44,7 @@ export function schemaReference(outFile: string, folders: readonly string[], sch
 export function writePlanFile(file: string, yaml: string, shown: string = file): string | undefined {
 	try {
 		mkdirSync(dirname(file), {recursive: true});
-		writeFileSync(file, yaml);
+		writeFileSafely(file, yaml);
 		return undefined;
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;

@@ -16,6 +16,7 @@ import {validatePlan} from '../plan/validate.js';
 import {planToYaml} from '../plan/yaml.js';
 import {missingAgents} from '../runner/agents/index.js';
 import {editorCommand, editPlan, runEditorSync} from '../runner/edit-plan.js';
+import {writeBackReport, writePlanBack} from '../runner/write-back.js';
 import {createEngine} from '../runner/engine.js';
 import type {Engine, EngineOptions} from '../runner/engine.js';
 import {groupHasEnv, isGroupAlive, killAllGroupsNow, killGroup, stopAllGroups} from '../runner/groups.js';
@@ -377,8 +378,7 @@ async function execute(
 		const snapshot = engine.actor.getSnapshot();
 		writeSummary(runDir, {runId, plan: snapshot.context.plan.name, outcome: snapshot.context.outcome, signal: snapshot.context.signal, exitCode: code, tasks: snapshot.context.tasks, verify: snapshot.context.verify, revisions: snapshot.context.revisions.map(r => ({number: r.number, decision: r.decision}))});
 		if (flags.headless && flags.writeBack && snapshot.context.revisions.length > 1) {
-			writeFileSync(prepared.planFile, planToYaml(snapshot.context.plan));
-			io.stderr(`fanout: wrote plan revision ${snapshot.context.revisions.length} back to ${prepared.planFile}\n`);
+			io.stderr(writeBackReport(prepared.planFile, snapshot.context.plan, runDir, snapshot.context.revisions.length));
 		}
 		return code;
 	} finally {
@@ -473,7 +473,7 @@ async function driveInteractive(engine: Engine, prepared: Prepared, runDir: stri
 		color: io.color,
 		planFile: prepared.planFile,
 		planFileEditable,
-		writeBack: plan => writeFileSync(prepared.planFile, planToYaml(plan)),
+		writeBack: plan => void writePlanBack(prepared.planFile, plan, runDir),
 		// The file is named after the revision the edit would make, beside plan.rN.yaml.
 		editPlan: (plan, conflict) => editPlan(plan, {runDir, revision: engine.actor.getSnapshot().context.revisions.length + 1, conflict}),
 	});

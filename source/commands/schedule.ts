@@ -1,7 +1,7 @@
 // `fanout schedule PLAN [--max-parallel N] [--out FILE] [--workspace DIR]`: turns a plan's
 // flat task list into phases, checks the result like `validate`, prints or writes it as YAML.
 
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync} from 'node:fs';
 import {dirname, relative, resolve} from 'node:path';
 import {formatReport} from '../plan/report-format.js';
 import {loadPlan, scheduledSource} from '../plan/load.js';
@@ -10,6 +10,7 @@ import {schedulePhases} from '../plan/schedule.js';
 import type {Plan} from '../plan/types.js';
 import {validatePlanAgainstFiles} from '../plan/validate.js';
 import {planToYaml} from '../plan/yaml.js';
+import {SafeWriteError, writeFileSafely} from '../runner/safe-write.js';
 import type {Command} from './io.js';
 import {onePlanFile, parseCommandArgs, usageError} from './validate.js';
 
@@ -76,9 +77,9 @@ export const scheduleCommand: Command = async (argv, io) => {
 	}
 	try {
 		mkdirSync(dirname(outPath), {recursive: true});
-		writeFileSync(outPath, yaml);
+		writeFileSafely(outPath, yaml);
 	} catch (error) {
-		io.stderr(`fanout schedule: cannot write ${args.values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+		io.stderr(`fanout schedule: ${error instanceof SafeWriteError ? error.message : `cannot write ${args.values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`}\n`);
 		return 2;
 	}
 	const widest = Math.max(...phases.map(p => p.tasks.length));

@@ -19,7 +19,7 @@ function findPlans(cwd: string): StartPlan[] {
 	const dir = join(cwd, 'plans');
 	let names: string[];
 	try {
-		names = readdirSync(dir).filter(name => /\.(ya?ml|json)$/.test(name)).sort();
+		names = readdirSync(dir).filter(name => /\.(ya?ml|json)$/.test(name) && !name.endsWith('.schema.json')).sort();
 	} catch {
 		return [];
 	}

@@ -1,9 +1,17 @@
 // The plan's JSON Schema (draft 2020-12), built from the same field lists the loader checks,
 // for editors (yaml-language-server) and for planners that accept a schema.
 
-import {agentNames, idPattern, patterns, phaseModes} from './schema.js';
+import {agentNames, idPattern, idRule, maxPhaseNameLength, patterns, phaseModes} from './schema.js';
 
-const stringList = (description: string) => ({type: 'array', items: {type: 'string', minLength: 1}, description});
+// Text the loader takes: at least one non-space character (it refuses blank values).
+const text = {type: 'string', pattern: '\\S'};
+// The loader reads a missing or null list as empty: `owns:` with nothing after it is allowed.
+const stringList = (description: string) => ({type: ['array', 'null'], items: text, description});
+// A glob stays inside the workspace and is not negated (what `fanout validate` checks). No
+// lookaheads: planners' structured-output engines take only plain regular expressions.
+const glob = {type: 'string', pattern: '^\\s*[^\\s/!]', not: {pattern: '(^|/)\\.\\.(/|$)'}, description: 'Relative to the workspace: no leading / or !, no .. segment.'};
+const globList = (description: string) => ({type: ['array', 'null'], items: glob, description});
+const id = {type: 'string', pattern: idPattern.source, maxLength: 64};
 
 const agent = {
 	description: 'A named agent, or a custom command whose "{prompt}" argument receives the prompt.',
@@ -27,17 +35,17 @@ const task = {
 	required: ['id'],
 	oneOf: [{required: ['prompt'], not: {required: ['run']}}, {required: ['run'], not: {required: ['prompt']}}],
 	properties: {
-		id: {type: 'string', pattern: idPattern.source, description: 'Unique across the plan: lowercase letters, digits and "-".'},
-		title: {type: 'string', description: 'Shown in the UI.'},
-		owns: stringList('Globs relative to the workspace: the files this task may create or change.'),
-		reads: stringList('Globs of files it depends on, which must not change under it.'),
-		dependsOn: {type: 'array', items: {type: 'string', pattern: idPattern.source}, description: 'Ids of tasks in earlier phases.'},
-		prompt: {type: 'string', minLength: 1, description: 'An agent task: the prompt given to the agent.'},
-		run: {type: 'string', minLength: 1, description: 'A shell command task.'},
+		id: {...id, description: `Unique across the plan: ${idRule}.`},
+		title: {...text, description: 'Shown in the UI.'},
+		owns: globList('Globs relative to the workspace: the files this task may create or change.'),
+		reads: globList('Globs of files it depends on, which must not change under it.'),
+		dependsOn: {type: ['array', 'null'], items: id, description: 'Ids of tasks in earlier phases.'},
+		prompt: {...text, description: 'An agent task: the prompt given to the agent.'},
+		run: {...text, description: 'A shell command task.'},
 		timeout: {type: 'string', pattern: '^(?:\\d+(?:\\.\\d+)?(?:ms|s|m|h))+$', description: 'Such as 90s, 10m, 1h, 1500ms.'},
-		env: {type: 'object', additionalProperties: {type: ['string', 'number', 'boolean']}, description: 'Extra environment variables.'},
+		env: {type: ['object', 'null'], propertyNames: {pattern: '^[A-Za-z_][A-Za-z0-9_]*$'}, additionalProperties: {type: ['string', 'number', 'boolean']}, description: 'Extra environment variables.'},
 		agent,
-		permissionMode: {type: 'string', description: 'Claude Code permission mode or Codex sandbox for this task.'},
+		permissionMode: {...text, description: 'Claude Code permission mode or Codex sandbox for this task.'},
 	},
 };
 
@@ -46,7 +54,7 @@ const phase = {
 	additionalProperties: false,
 	required: ['name', 'tasks'],
 	properties: {
-		name: {type: 'string', minLength: 1},
+		name: {type: 'string', pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', maxLength: maxPhaseNameLength, description: `One line of at most ${maxPhaseNameLength} characters.`},
 		mode: {type: 'string', enum: [...phaseModes], default: 'parallel', description: 'parallel: tasks run at once; sequential: one after another.'},
 		tasks: {type: 'array', items: {$ref: '#/$defs/task'}, minItems: 1},
 	},
@@ -56,7 +64,6 @@ const phase = {
 export function planJsonSchema(): Record<string, unknown> {
 	return {
 		$schema: 'https://json-schema.org/draft/2020-12/schema',
-		$id: 'https://fanout.dev/plan.schema.json',
 		title: 'fanout plan',
 		description: 'Phases run one after another; tasks of a parallel phase run at once, each owning its files.',
 		type: 'object',
@@ -65,12 +72,12 @@ export function planJsonSchema(): Record<string, unknown> {
 		oneOf: [{required: ['phases'], not: {required: ['tasks']}}, {required: ['tasks'], not: {required: ['phases']}}],
 		properties: {
 			$schema: {type: 'string'},
-			name: {type: 'string', pattern: idPattern.source, description: 'A slug: lowercase letters, digits and "-".'},
-			goal: {type: 'string', description: 'Shown in the UI, given to agents.'},
+			name: {...id, description: `A slug: ${idRule}.`},
+			goal: {...text, description: 'Shown in the UI, given to agents.'},
 			pattern: {type: 'string', enum: [...patterns], default: 'custom'},
-			workspace: {type: 'string', description: 'Folder the tasks work in, relative to this file (default: the current directory).'},
+			workspace: {...text, description: 'Folder the tasks work in, relative to this file (default: the current directory).'},
 			agent,
-			permissionMode: {type: 'string', description: 'Default permission mode for agent tasks.'},
+			permissionMode: {...text, description: 'Default permission mode for agent tasks.'},
 			ignore: stringList('Changes here are never conflicts (build output, caches).'),
 			phases: {type: 'array', items: {$ref: '#/$defs/phase'}, minItems: 1},
 			tasks: {type: 'array', items: {$ref: '#/$defs/task'}, minItems: 1, description: 'A flat task list; `fanout schedule` splits it into phases.'},

@@ -1,5 +1,7 @@
 // The plan loader: the one place that reads a plan file. YAML (or JSON, which YAML parses
 // too) becomes a typed Plan with the line and column of every node, or findings; never a throw.
+// Strict where the format is: the bytes must be UTF-8, and a `.json` plan must be strict JSON
+// (what editors and other tools accept), before YAML reads it for positions.
 
 import {readFileSync, statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
@@ -47,6 +49,144 @@ function emptySource(file: string): PlanSource {
 
 function errorAt(source: PlanSource, code: string, message: string, position?: SourcePosition): Finding {
 	return makeFinding('error', source, {code, message, at: '', ...(position ? {position} : {})});
+}
+
+/** Line and column (1-based, in characters) of a character offset into `text`. */
+function positionOf(text: string, offset: number): SourcePosition {
+	const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+	const lineStart = before.lastIndexOf('\n') + 1;
+	return {line: before.split('\n').length, column: [...before.slice(lineStart)].length + 1};
+}
+
+/**
+ * The byte offset of the first byte that is not valid UTF-8 (a stray byte, a truncated or
+ * overlong sequence, a surrogate), or -1. Decoding would silently turn it into U+FFFD.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+	let i = 0;
+	while (i < bytes.length) {
+		const b = bytes[i]!;
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		// [length, lowest and highest valid second byte] per lead byte (RFC 3629, table 3-7).
+		const [length, low, high] =
+			b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
+		if (length === 0 || i + length > bytes.length) return i;
+		const second = bytes[i + 1]!;
+		if (second < low || second > high) return i;
+		for (let k = 2; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+		i += length;
+	}
+	return -1;
+}
+
+/**
+ * The offset of the first character that makes `text` not strict JSON (RFC 8259), and why, or
+ * undefined. A scanner of its own: Node 20's JSON.parse does not always say where it stopped.
+ */
+function scanJson(text: string): {readonly offset: number; readonly why: string} | undefined {
+	let i = 0;
+	const space = () => {
+		while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+	};
+	const fail = (why: string) => {
+		throw Object.assign(new Error(why), {offset: i});
+	};
+	const literal = (word: string) => {
+		if (text.startsWith(word, i)) i += word.length;
+		else fail(`unexpected ${describeChar(text[i])}`);
+	};
+	const string = () => {
+		i++;
+		while (i < text.length && text[i] !== '"') {
+			const c = text.charCodeAt(i);
+			if (c < 0x20) fail('a control character (such as a line break) inside a string');
+			if (text[i] === '\\') {
+				const next = text[i + 1];
+				if (next === 'u' ? !/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) : !(next !== undefined && '"\\/bfnrt'.includes(next))) fail('an invalid escape');
+				i += next === 'u' ? 6 : 2;
+			} else i++;
+		}
+		if (i >= text.length) fail('a string that is never closed');
+		i++;
+	};
+	const number = () => {
+		const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
+		if (!match) fail(`unexpected ${describeChar(text[i])}`);
+		i += match![0].length;
+	};
+	const value = (depth: number): void => {
+		if (depth > maxDepth) fail('nesting too deep');
+		space();
+		const c = text[i];
+		if (c === '{' || c === '[') {
+			const close = c === '{' ? '}' : ']';
+			i++;
+			space();
+			if (text[i] === close) {
+				i++;
+				return;
+			}
+			for (;;) {
+				if (c === '{') {
+					space();
+					if (text[i] !== '"') fail(text[i] === '}' ? 'a trailing comma' : `a key must be a "double-quoted" string, not ${describeChar(text[i])}`);
+					string();
+					space();
+					if (text[i] !== ':') fail(`expected ':' after the key, not ${describeChar(text[i])}`);
+					i++;
+				}
+				space();
+				if (text[i] === close) fail('a trailing comma');
+				value(depth + 1);
+				space();
+				if (text[i] === ',') {
+					i++;
+					continue;
+				}
+				if (text[i] === close) {
+					i++;
+					return;
+				}
+				fail(`expected ',' or '${close}', not ${describeChar(text[i])}`);
+			}
+		}
+		if (c === '"') string();
+		else if (c === 't') literal('true');
+		else if (c === 'f') literal('false');
+		else if (c === 'n') literal('null');
+		else number();
+	};
+	try {
+		value(0);
+		space();
+		if (i < text.length) fail(`unexpected ${describeChar(text[i])} after the end of the plan`);
+		return undefined;
+	} catch (error) {
+		return {offset: (error as {offset?: number}).offset ?? i, why: (error as Error).message};
+	}
+}
+
+function describeChar(c: string | undefined): string {
+	if (c === undefined) return 'the end of the file';
+	if (c === "'") return "a single quote (JSON strings use double quotes)";
+	if (c === '/' ) return 'a comment (JSON has none)';
+	return `'${c}'`;
+}
+
+/** Where `text` stops being strict JSON, and why, or undefined when it is JSON. */
+export function strictJsonError(text: string): {readonly message: string; readonly position: SourcePosition} | undefined {
+	const problem = scanJson(text.replace(/^\uFEFF/, ''));
+	if (!problem) return undefined;
+	const offset = problem.offset + (text.startsWith('\uFEFF') ? 1 : 0);
+	if (problem.why === 'a trailing comma') {
+		// The scanner stops at the bracket; the comma before it is what to remove.
+		const comma = text.slice(0, offset).lastIndexOf(',');
+		return {message: 'A trailing comma is not JSON. Remove it (or rename the plan to .yaml, where it is allowed).', position: positionOf(text, comma >= 0 ? comma : offset)};
+	}
+	return {message: `This .json plan is not strict JSON: ${problem.why}. Fix it here, or rename it to .yaml.`, position: positionOf(text, offset)};
 }
 
 /** Walks the YAML tree and records where each value (and each key) sits. */
@@ -123,6 +263,10 @@ export function parsePlanText(text: string, file: string): ParseResult {
 	const empty = emptySource(file);
 	try {
 		if (text.includes('\u0000')) return {ok: false, errors: [errorAt(empty, 'syntax.binary', 'This is not a text file: a plan is YAML or JSON text.')], source: empty};
+		if (/\.json$/i.test(file)) {
+			const strict = strictJsonError(text);
+			if (strict) return {ok: false, errors: [errorAt(empty, 'syntax.json', strict.message, strict.position)], source: empty};
+		}
 		const lineCounter = new LineCounter();
 		const document = parseDocument(text, {lineCounter, prettyErrors: true, uniqueKeys: true, strict: true});
 		const problems = [...document.errors];
@@ -165,7 +309,14 @@ export function loadPlan(file: string, options: LoadOptions = {}): LoadResult {
 		const stat = statSync(path);
 		if (!stat.isFile()) return {ok: false, errors: [errorAt(empty, 'file.not-a-file', `${file} is not a file: give the path of a plan (.yaml, .yml or .json).`)], source: empty};
 		if (stat.size > maxPlanBytes) return {ok: false, errors: [errorAt(empty, 'file.too-large', `${file} is ${Math.round(stat.size / 1024)} KB; a plan is at most 2 MB. Is this the right file?`)], source: empty};
-		text = readFileSync(path, 'utf8');
+		const bytes = readFileSync(path);
+		const bad = firstInvalidUtf8(bytes);
+		if (bad >= 0 && !bytes.includes(0)) {
+			const position = positionOf(bytes.subarray(0, bad).toString('utf8'), bad);
+			const hex = bytes[bad]!.toString(16).padStart(2, '0');
+			return {ok: false, errors: [errorAt(empty, 'syntax.encoding', `Invalid UTF-8 here (byte 0x${hex}): a plan is UTF-8 text, and these bytes would silently become U+FFFD. Save the file as UTF-8.`, position)], source: empty};
+		}
+		text = bytes.toString('utf8');
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');

@@ -18,8 +18,16 @@ export {agentNames};
 export const patterns: readonly Pattern[] = ['module', 'layer', 'feature', 'read-heavy', 'custom'];
 /** Phase modes. */
 export const phaseModes: readonly PhaseMode[] = ['parallel', 'sequential'];
-/** Task ids and plan names: lowercase letters, digits and '-'. */
-export const idPattern = /^[a-z0-9][a-z0-9-]*$/;
+/**
+ * Task ids and plan names: lowercase letters, digits and '-', at most 64 characters. Ids name
+ * log files, worktrees and branches (`<id>.log`, `fanout/<run>/<id>`), so the limit keeps every
+ * derived name far below the 255-byte limit of a file name.
+ */
+export const idPattern = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** The id rule in words, quoted by every message that refuses an id. */
+export const idRule = "lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters";
+/** Phase names are free text, shown in headers and the journal: one line, at most this long. */
+export const maxPhaseNameLength = 80;
 /** Durations such as `90s`, `10m`, `1h30m`, `1500ms`. */
 export const durationPattern = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 
@@ -114,6 +122,8 @@ function describe(value: unknown): string {
 
 /** A value as written: quoted text, or a description of anything else. */
 function shown(value: unknown): string {
+	// A 2,000-character id would bury the message: show its start and its length.
+	if (typeof value === 'string' && value.length > 48) return `${JSON.stringify(value.slice(0, 40))}… (${value.length} characters)`;
 	return typeof value === 'string' ? JSON.stringify(value) : describe(value);
 }
 
@@ -235,10 +245,10 @@ function checkTask(ctx: Ctx, value: unknown, at: string): Task | undefined {
 	const before = ctx.errors.length;
 	const rawId = value['id'];
 	let id = '';
-	if (rawId === undefined) fail(ctx, at, 'shape.missing-field', `This task has no id. Add one, e.g. id: api-logging (lowercase letters, digits and '-').`);
+	if (rawId === undefined) fail(ctx, at, 'shape.missing-field', `This task has no id. Add one, e.g. id: api-logging (${idRule}).`);
 	else if (typeof rawId !== 'string' || !idPattern.test(rawId)) {
-		const suggestion = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId).toLowerCase().replaceAll(/[^a-z0-9-]+/g, '-').replace(/^-+/, '') : '';
-		fail(ctx, `${at}.id`, 'shape.bad-id', `Task id ${shown(rawId)} is not valid: use lowercase letters, digits and '-', starting with a letter or digit${suggestion ? ` (e.g. ${suggestion})` : ''}.`);
+		const suggestion = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId).toLowerCase().replaceAll(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 64).replace(/-+$/, '') : '';
+		fail(ctx, `${at}.id`, 'shape.bad-id', `Task id ${shown(rawId)} is not valid: use ${idRule}${suggestion ? ` (e.g. ${suggestion})` : ''}.`);
 	} else id = rawId;
 	const tasks = id ? [id] : [];
 	checkKeys(ctx, value, at, taskFields, id ? `task "${id}"` : 'a task', tasks);
@@ -304,7 +314,9 @@ function checkPhase(ctx: Ctx, value: unknown, at: string, index: number): Phase 
 	const rawName = value['name'];
 	if (rawName === undefined) fail(ctx, at, 'shape.missing-field', `Phase ${index + 1} has no name. Add one, e.g. name: logging.`);
 	else if (typeof rawName !== 'string' || rawName.trim() === '') fail(ctx, `${at}.name`, 'shape.wrong-type', `A phase name must be non-empty text, not ${describe(rawName)}.`);
-	else name = rawName;
+	else if (rawName.length > maxPhaseNameLength || /[\u0000-\u001f\u007f]/.test(rawName)) {
+		fail(ctx, `${at}.name`, 'shape.bad-phase-name', `Phase name ${shown(rawName)} is not valid: use one line of at most ${maxPhaseNameLength} characters, e.g. name: logging.`);
+	} else name = rawName;
 	checkKeys(ctx, value, at, phaseFields, `phase "${name}"`);
 	let mode: PhaseMode = 'parallel';
 	const rawMode = value['mode'];
@@ -331,7 +343,7 @@ export function checkPlanShape(value: unknown, source: ShapeSource): ShapeResult
 	let name = '';
 	if (rawName === undefined) fail(ctx, '', 'shape.missing-field', `The plan has no name. Add one at the top, e.g. name: add-logging.`);
 	else if (typeof rawName !== 'string' || !idPattern.test(rawName)) {
-		fail(ctx, 'name', 'shape.bad-name', `Plan name ${shown(rawName)} is not a slug: use lowercase letters, digits and '-', e.g. add-logging.`);
+		fail(ctx, 'name', 'shape.bad-name', `Plan name ${shown(rawName)} is not a slug: use ${idRule}, e.g. add-logging.`);
 	} else name = rawName;
 	const goal = optionalString(ctx, value['goal'], 'goal', 'goal');
 	let pattern: Pattern = 'custom';

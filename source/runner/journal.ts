@@ -1,10 +1,11 @@
 // The run journal on disk: `.fanout/runs/<run-id>/` with the plan as run, an append-only
 // events.jsonl, the logs folder and summary.json; plus reading runs back for `runs` and `resume`.
 
-import {appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, writeFileSync} from 'node:fs';
+import {appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import {join} from 'node:path';
 import {parse as parseYaml} from 'yaml';
+import {writeFileSafely} from './safe-write.js';
 
 /** One journal line: any event object, stamped with an ISO time. */
 export type JournalEvent = {readonly type: string; readonly time: string; readonly [field: string]: unknown};
@@ -124,9 +125,7 @@ export function readEvents(runDir: string): JournalEvent[] {
 /** Writes summary.json atomically (temp file, then rename). */
 export function writeSummary(runDir: string, summary: unknown): void {
 	const file = join(runDir, 'summary.json');
-	const temp = `${file}.${process.pid}.tmp`;
-	writeFileSync(temp, `${JSON.stringify(summary, null, 2)}\n`);
-	renameSync(temp, file);
+	writeFileSafely(file, `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 /** Reads summary.json, or undefined. */

@@ -214,7 +214,7 @@ describe('fanout plan --planner (fake claude)', () => {
 		assert.equal(argv![0], '-p');
 		assert.match(argv![1]!, /## Goal\nAdd logging everywhere\n/);
 		assert.match(argv![1]!, /src\/ \(7 files\)/);
-		assert.match(argv![1]!, /"\$id":"https:\/\/fanout\.dev\/plan\.schema\.json"/);
+		assert.match(argv![1]!, /"title":"fanout plan"/);
 		assert.ok(argv!.includes('--json-schema'));
 		const {loaded, report} = loadAndValidate(join(dir, 'plans', 'agent.yaml'));
 		assert.equal(report.valid, true);

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
-import {loadPlan, parsePlanText} from '../../source/plan/load.js';
+import {firstInvalidUtf8, loadPlan, parsePlanText, strictJsonError} from '../../source/plan/load.js';
 import {parseDuration} from '../../source/plan/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fanout-load-'));
@@ -155,4 +156,52 @@ test('resolves the workspace: override, else the plan folder, else the current d
 	assert.equal(missing.errors[0]!.code, 'file.unreadable');
 	const folder = loadPlan('plans', {cwd: dir});
 	assert.ok(!folder.ok);
+});
+
+// The strict cases of the bad-plan corpus, each with the finding it must give (code, place, words).
+const corpus = fileURLToPath(new URL('../fixtures/bad-plans/', import.meta.url));
+const strictCases: [file: string, code: string, line: number, column: number, message: RegExp][] = [
+	['46-json-trailing-comma.json', 'syntax.json', 4, 52, /^A trailing comma is not JSON\. Remove it/],
+	['47-invalid-utf8.yaml', 'syntax.encoding', 7, 22, /^Invalid UTF-8 here \(byte 0xe9\).*U\+FFFD/],
+	['48-long-id.yaml', 'shape.bad-id', 5, 13, /^Task id "a{40}"… \(2000 characters\) is not valid: use lowercase letters, digits and '-', starting with a letter or digit, at most 64 characters/],
+	['49-long-phase-name.yaml', 'shape.bad-phase-name', 3, 11, /one line of at most 80 characters/],
+	['42-broken.json', 'syntax.json', 1, 63, /^This \.json plan is not strict JSON: a key must be a "double-quoted" string/],
+];
+for (const [file, code, line, column, message] of strictCases) {
+	test(`bad corpus ${file}: ${code} at ${line}:${column}`, () => {
+		const loaded = loadPlan(join(corpus, file));
+		assert.equal(loaded.ok, false);
+		const [error] = loaded.ok ? [] : loaded.errors;
+		assert.deepEqual([error?.code, error?.line, error?.column], [code, line, column]);
+		assert.match(error!.message, message);
+	});
+}
+
+test('ids: 64 characters pass, 65 do not', () => {
+	const plan = (id: string) => `name: p\nphases:\n  - name: one\n    tasks:\n      - {id: ${id}, owns: [a/**], run: x}\n`;
+	assert.ok(parsePlanText(plan('a'.repeat(64)), 'p.yaml').ok);
+	const long = parsePlanText(plan('a'.repeat(65)), 'p.yaml');
+	assert.equal(long.ok, false);
+	assert.equal(!long.ok && long.errors[0]?.code, 'shape.bad-id');
+});
+
+test('strict JSON: what JSON.parse accepts passes, and each kind of error has its place', () => {
+	for (const good of ['{}', '{"a": [1, -2.5e3, true, false, null, "x\\n\\u00e9"]}', ' [ ] ']) assert.equal(strictJsonError(good), undefined, good);
+	assert.deepEqual(strictJsonError('{"a": 1,\n}')?.position, {line: 1, column: 8});
+	assert.deepEqual(strictJsonError('[1, 2,]')?.position, {line: 1, column: 6});
+	assert.match(strictJsonError("{'a': 1}")!.message, /single quote/);
+	assert.match(strictJsonError('{"a": 1} // note')!.message, /comment/);
+	assert.match(strictJsonError('{"a": ')!.message, /the end of the file/);
+	// The same text as .yaml is fine: YAML flow allows a trailing comma.
+	assert.ok(parsePlanText('{"name": "p", "tasks": [{"id": "a", "owns": ["a/**"], "run": "x"},]}', 'p.yaml').ok);
+	assert.equal(parsePlanText('{"name": "p", "tasks": [{"id": "a", "owns": ["a/**"], "run": "x"},]}', 'p.json').ok, false);
+});
+
+test('UTF-8: valid text of every length passes; stray, truncated, overlong and surrogate bytes are found', () => {
+	assert.equal(firstInvalidUtf8(Buffer.from('plain é € 😀 text', 'utf8')), -1);
+	assert.equal(firstInvalidUtf8(Buffer.from([0x61, 0xff])), 1);
+	assert.equal(firstInvalidUtf8(Buffer.from([0x61, 0xe2, 0x82])), 1);
+	assert.equal(firstInvalidUtf8(Buffer.from([0xc0, 0xaf])), 0);
+	assert.equal(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80])), 0);
+	assert.equal(firstInvalidUtf8(Buffer.from([0xf4, 0x90, 0x80, 0x80])), 0);
 });
