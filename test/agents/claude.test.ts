@@ -130,8 +130,8 @@ describe('claude adapter with the fake claude', () => {
 
 	it('the fake refuses arguments fanout does not pass (exit 64)', async () => {
 		const base = invocation();
-		const run = await runAgent({...base, args: [...base.args, '--max-turns', '3']}, parserFor(), {cwd: workspace});
+		const run = await runAgent({...base, args: [...base.args, '--no-such-option', '3']}, parserFor(), {cwd: workspace});
 		assert.equal(run.exit.exitCode, 64);
-		assert.match(run.stderr, /unknown option --max-turns/);
+		assert.match(run.stderr, /unknown option --no-such-option/);
 	});
 });

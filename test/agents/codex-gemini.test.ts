@@ -31,7 +31,7 @@ describe('codex and gemini adapters with the fakes', () => {
 
 	it('codex edits an owned file: commands, exit codes, edits, report, tokens, thread id', async () => {
 		const {invocation, parser} = start(codexTask);
-		assert.equal(invocation.args[3], 'workspace-write', "a plan-wide Claude mode must not reach codex's -s");
+		assert.equal(invocation.args[6], 'sandbox_mode="workspace-write"', "a plan-wide Claude mode must not reach codex's sandbox");
 		const run = await runAgent(invocation, parser, {cwd: workspace, env: {FAKE_SCENARIO: 'edit-owned', FAKE_FILE: 'src/api/users.ts'}});
 		assert.equal(run.exit.exitCode, 0, run.stderr);
 		assert.ok(fs.existsSync(path.join(workspace, 'src/api/users.ts')));
@@ -47,9 +47,10 @@ describe('codex and gemini adapters with the fakes', () => {
 		});
 	});
 
-	it('codex resumes its thread with exec ... resume <id> <prompt>', async () => {
+	it('codex resumes its thread with exec resume ... <id> <prompt>, its sandbox given again', async () => {
 		const invocation = agentInvocation(codexTask, plan, {workspace, runDir, guardCommand: ['fanout', 'guard'], resumeSessionId: 'thread-7'});
-		assert.deepEqual(invocation.args.slice(7, 9), ['resume', 'thread-7']);
+		assert.deepEqual(invocation.args.slice(0, 2), ['exec', 'resume']);
+		assert.deepEqual(invocation.args.slice(4, 7), ['-c', 'sandbox_mode="workspace-write"', 'thread-7']);
 		const parser = createAgentParser('codex', {isOwned: compileGlobs(codexTask.owns), workspace});
 		const run = await runAgent(invocation, parser, {cwd: workspace, env: {FAKE_SCENARIO: 'edit-owned', FAKE_FILE: 'src/api/more.ts'}});
 		assert.equal(run.exit.exitCode, 0, run.stderr);
