@@ -17,6 +17,9 @@ export const guardedTools = ['Edit', 'Write', 'NotebookEdit', 'MultiEdit'] as co
 /** The hook matcher given to Claude Code. */
 export const guardMatcher = guardedTools.join('|');
 
+/** Gemini CLI's file-writing tools (their `file_path` is the file), guarded by its BeforeTool hook. */
+export const geminiGuardedTools = ['write_file', 'replace'] as const;
+
 /** What the guard knows about the task it protects. */
 export type GuardOwnership = {
 	/** The main workspace: the plan's folder. */
@@ -70,7 +73,8 @@ export function guardDecision(hookInput: unknown, ownership: GuardOwnership): Gu
 		return refuse('<unknown file>', 'write', 'the hook input could not be read, so fanout cannot tell which file it would change.');
 	}
 	const tool = stringField(input, 'tool_name') ?? 'write';
-	if (stringField(input, 'tool_name') !== undefined && !(guardedTools as readonly string[]).includes(tool)) {
+	const known: readonly string[] = [...guardedTools, ...geminiGuardedTools];
+	if (stringField(input, 'tool_name') !== undefined && !known.includes(tool)) {
 		return {allow: true};
 	}
 	const toolInput = asRecord(input['tool_input']);
@@ -190,6 +194,20 @@ export function guardSettings(guardCommand: readonly string[], target: GuardTarg
 	return JSON.stringify({
 		hooks: {
 			PreToolUse: [{matcher: guardMatcher, hooks: [{type: 'command', command: guardHookCommand(guardCommand, target), timeout: 10}]}],
+		},
+	});
+}
+
+/**
+ * Gemini CLI settings holding the guard as a BeforeTool hook on its file writers (Gemini CLI
+ * 0.61 reads `hooks.BeforeTool` and `hooksConfig.enabled`; its hook gets the same `tool_name`,
+ * `tool_input`, `cwd` JSON and blocks on exit 2, like Claude Code's). Its timeout is in ms.
+ */
+export function geminiGuardSettings(guardCommand: readonly string[], target: GuardTarget): string {
+	return JSON.stringify({
+		hooksConfig: {enabled: true},
+		hooks: {
+			BeforeTool: [{matcher: geminiGuardedTools.join('|'), hooks: [{type: 'command', command: guardHookCommand(guardCommand, target), timeout: 10_000}]}],
 		},
 	});
 }

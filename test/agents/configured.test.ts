@@ -156,7 +156,7 @@ describe('one plan, four configured agents, run against the fake CLIs', () => {
 			`CODEX_VAR=2 codex exec --json -C <workspace> --skip-git-repo-check -c 'sandbox_mode="workspace-write"' -m gpt-5-codex -c 'model_reasoning_effort="high"' <prompt>`,
 		);
 		assert.match(agentCommandLine(task('api'), plan), /^SOME_VAR=1 claude -p <prompt> .* --settings <guard hook> --append-system-prompt <ownership brief> --model sonnet --allowedTools 'Bash\(npm test:\*\)' 'Bash\(npm run lint:\*\)' Edit Write NotebookEdit --max-turns 30$/);
-		assert.match(agentCommandLine(task('web'), plan), /^GEMINI_VAR=3 GEMINI_CLI_TRUST_WORKSPACE=true gemini /);
+		assert.match(agentCommandLine(task('web'), plan), /^GEMINI_VAR=3 GEMINI_CLI_TRUST_WORKSPACE=true GEMINI_CLI_SYSTEM_SETTINGS_PATH=<run>\/gemini\/web.settings.json gemini -p <prompt> /);
 	});
 });
 
@@ -170,7 +170,7 @@ describe("the traps, against the fakes' real behaviour", () => {
 	it('aider without the trap flags would touch .gitignore and the repository root (the fake is faithful)', async () => {
 		const repo = path.join(dir, 'repo');
 		fs.mkdirSync(path.join(repo, '.git'), {recursive: true});
-		const bare: AgentInvocation = {file: 'aider', args: ['--message', 'x', '--yes-always', '--no-auto-commits', 'a.ts'], env: {}, format: 'text', cwd: repo, droppedArgs: []};
+		const bare: AgentInvocation = {file: 'aider', args: ['--message', 'x', '--yes-always', '--no-auto-commits', 'a.ts'], env: {}, format: 'text', cwd: repo, droppedArgs: [], setupFiles: []};
 		const run = await runAgent(bare, createAgentParser('text', {isOwned: () => true, workspace: repo}), {cwd: repo});
 		assert.equal(run.exit.exitCode, 0, run.stderr);
 		assert.equal(fs.readFileSync(path.join(repo, '.gitignore'), 'utf8'), '.aider*\n');

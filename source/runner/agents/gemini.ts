@@ -1,5 +1,6 @@
 // Gemini CLI adapter: the `gemini -p` invocation and the parser of its stream-json events.
 
+import path from 'node:path';
 import {summaryLine, usageTokens} from './claude.js';
 import {UpdateBuilder, workspaceRoots, asRecord, numberField, oneLine, parseJsonObject, stringField, textUpdate} from './common.js';
 import {applyClashRule, type OwnOption} from './settings.js';
@@ -22,6 +23,15 @@ export function geminiShellRule(command: string): string {
  * and ignored by older ones, where the flag would be an unknown option.
  */
 export const geminiTrustEnv = {GEMINI_CLI_TRUST_WORKSPACE: 'true'} as const;
+
+/**
+ * Where fanout writes a Gemini task's settings (the guard's BeforeTool hook): the run folder, named
+ * to Gemini CLI by GEMINI_CLI_SYSTEM_SETTINGS_PATH, so nothing is written in the workspace. That
+ * variable replaces the machine-wide settings file (/etc/gemini-cli/settings.json) for the task.
+ */
+export function geminiSettingsFile(runDir: string, taskId: string): string {
+	return path.join(runDir, 'gemini', `${taskId.replace(/[^A-Za-z0-9._-]/g, '_')}.settings.json`);
+}
 
 /**
  * Arguments of `gemini` for one task. `allow` becomes `--allowed-tools run_shell_command(<cmd>)`

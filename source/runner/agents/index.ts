@@ -1,13 +1,16 @@
 // The agent adapters' entry point: how to start a task's agent (no shell, prompt as one
 // argument) and which parser reads its output.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type {Plan, Task} from '../../plan/types.js';
+import {geminiGuardSettings} from '../guard.js';
 import {aiderArgs, aiderHistoryFiles, existingOwnedFiles} from './aider.js';
 import {agentPrompt, ownershipBrief, taskPrompt} from './brief.js';
 import {claudeArgs, createClaudeParser} from './claude.js';
 import {codexArgs, createCodexParser} from './codex.js';
 import {createJsonlParser, createTextParser, customCommand} from './custom.js';
-import {createGeminiParser, geminiArgs, geminiTrustEnv} from './gemini.js';
+import {createGeminiParser, geminiArgs, geminiSettingsFile, geminiTrustEnv} from './gemini.js';
 import {resolvePermissionMode} from './resolve.js';
 import {resolveAgentSettings} from './settings.js';
 import type {AgentFormat, AgentInvocation, AgentParser, InvocationContext, ParserOptions} from './types.js';
@@ -47,10 +50,11 @@ export function buildInvocation(task: Task, plan: Plan, ctx: InvocationContext, 
 	const fanoutEnv = agentEnv(task, ctx);
 	if ('command' in settings) {
 		const {file, args} = customCommand(settings.command, agentPrompt(task, plan));
-		return {file, args, env: fanoutEnv, format: settings.output === 'jsonl' ? 'jsonl' : 'text', cwd, droppedArgs: []};
+		return {file, args, env: fanoutEnv, format: settings.output === 'jsonl' ? 'jsonl' : 'text', cwd, droppedArgs: [], setupFiles: []};
 	}
 	// The agent's own `env:` first: fanout's variables win over it.
 	const withEnv = (extra: Record<string, string> = {}) => ({...settings.env, ...fanoutEnv, ...extra});
+	const guard = {taskId: task.id, runDir: ctx.runDir, workspace: ctx.workspace, ...(cwd === ctx.workspace ? {} : {root: cwd}), owns: task.owns};
 	const common = {...(settings.model ? {model: settings.model} : {}), allow: settings.allow, extraArgs: settings.args};
 	switch (settings.name) {
 		case 'claude': {
@@ -60,10 +64,10 @@ export function buildInvocation(task: Task, plan: Plan, ctx: InvocationContext, 
 				systemPrompt: ownershipBrief(task, plan),
 				permissionMode: resolvePermissionMode('claude', task, plan),
 				guardCommand: ctx.guardCommand,
-				guard: {taskId: task.id, runDir: ctx.runDir, workspace: ctx.workspace, ...(cwd === ctx.workspace ? {} : {root: cwd}), owns: task.owns},
+				guard,
 				...(ctx.resumeSessionId ? {resumeSessionId: ctx.resumeSessionId} : {}),
 			});
-			return {file: 'claude', args, env: withEnv(), format: 'claude', cwd, droppedArgs: dropped};
+			return {file: 'claude', args, env: withEnv(), format: 'claude', cwd, droppedArgs: dropped, setupFiles: []};
 		}
 		case 'codex': {
 			const {args, dropped} = codexArgs({
@@ -73,11 +77,20 @@ export function buildInvocation(task: Task, plan: Plan, ctx: InvocationContext, 
 				cwd,
 				...(ctx.resumeSessionId ? {resumeSessionId: ctx.resumeSessionId} : {}),
 			});
-			return {file: 'codex', args, env: withEnv(), format: 'codex', cwd, droppedArgs: dropped};
+			return {file: 'codex', args, env: withEnv(), format: 'codex', cwd, droppedArgs: dropped, setupFiles: []};
 		}
 		case 'gemini': {
 			const {args, dropped} = geminiArgs({...common, prompt: agentPrompt(task, plan), approvalMode: resolvePermissionMode('gemini', task, plan)});
-			return {file: 'gemini', args, env: withEnv(geminiTrustEnv), format: 'gemini', cwd, droppedArgs: dropped};
+			const settingsFile = geminiSettingsFile(ctx.runDir, task.id);
+			return {
+				file: 'gemini',
+				args,
+				env: withEnv({...geminiTrustEnv, GEMINI_CLI_SYSTEM_SETTINGS_PATH: settingsFile}),
+				format: 'gemini',
+				cwd,
+				droppedArgs: dropped,
+				setupFiles: [{path: settingsFile, content: geminiGuardSettings(ctx.guardCommand, guard)}],
+			};
 		}
 		case 'aider': {
 			const {args, dropped} = aiderArgs({
@@ -87,21 +100,27 @@ export function buildInvocation(task: Task, plan: Plan, ctx: InvocationContext, 
 				readFiles: files.read,
 				history: aiderHistoryFiles(ctx.runDir, task.id),
 			});
-			return {file: 'aider', args, env: withEnv(), format: 'text', cwd, droppedArgs: dropped};
+			return {file: 'aider', args, env: withEnv(), format: 'text', cwd, droppedArgs: dropped, setupFiles: []};
 		}
 	}
 }
 
 /**
  * How to start the agent of a task. Aider's files are read from the task's root: its owned files
- * and the files it reads that exist now; everything else is computed.
+ * and the files it reads that exist now; the invocation's setup files (Gemini's hook settings)
+ * are written to the run folder; everything else is computed.
  */
 export function agentInvocation(task: Task, plan: Plan, ctx: InvocationContext): AgentInvocation {
 	const settings = resolveAgentSettings(task, plan);
 	const root = ctx.cwd ?? ctx.workspace;
 	const aider = !('command' in settings) && settings.name === 'aider';
 	const files: TaskFiles = aider ? {owned: existingOwnedFiles(root, task.owns), read: existingOwnedFiles(root, task.reads)} : {owned: [], read: []};
-	return buildInvocation(task, plan, ctx, files);
+	const invocation = buildInvocation(task, plan, ctx, files);
+	for (const setup of invocation.setupFiles) {
+		fs.mkdirSync(path.dirname(setup.path), {recursive: true});
+		fs.writeFileSync(setup.path, setup.content);
+	}
+	return invocation;
 }
 
 /** Quotes a word for display only when a shell would need it. */

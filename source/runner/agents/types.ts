@@ -20,6 +20,8 @@ export type AgentInvocation = {
 	readonly cwd: string;
 	/** The user's `args` left out because fanout passes the same option itself (see applyClashRule). */
 	readonly droppedArgs: readonly string[];
+	/** Files to write (in the run folder) before the agent starts, e.g. Gemini's hook settings. */
+	readonly setupFiles: readonly {readonly path: string; readonly content: string}[];
 };
 
 /** Where and how an agent runs, beyond the task and the plan. */
