@@ -113,7 +113,7 @@ describe('codex and gemini adapters with the fakes', () => {
 		const run = await runAgent(invocation, parser, {cwd: workspace, env: {FAKE_SCENARIO: 'edit-outside', FAKE_FILE: 'README.md'}});
 		assert.equal(run.exit.exitCode, 0, run.stderr);
 		assert.equal(fs.existsSync(path.join(workspace, 'README.md')), false, 'the blocked write must never happen');
-		assert.match(run.display.find(line => line.startsWith('error: Blocked by hook')) ?? '', /fanout refused this write_file: README\.md is not this task's file: task "web" owns only src\/web\/\*\*/);
+		assert.match(run.display.find(line => line.startsWith('error: Tool execution blocked')) ?? '', /fanout refused this write_file: README\.md is not this task's file: task "web" owns only src\/web\/\*\*/);
 		assert.deepEqual(run.updates.flatMap(u => u.conflicts), []);
 		const refusals = fs.readFileSync(path.join(runDir, 'guard', 'web.jsonl'), 'utf8').trim().split('\n').map(line => JSON.parse(line) as {path: string; tool: string});
 		assert.deepEqual(refusals.map(r => [r.path, r.tool]), [['README.md', 'write_file']]);
