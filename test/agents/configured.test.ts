@@ -8,6 +8,7 @@ import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {compileGlobs} from '../../source/plan/ownership.js';
 import {loadPlan, parsePlanText} from '../../source/plan/load.js';
+import {planToYaml} from '../../source/plan/yaml.js';
 import type {Plan, Task} from '../../source/plan/types.js';
 import {agentCommandLine, agentInvocation, applyClashRule, createAgentParser, ownershipBrief, resolveAgentSettings, taskPrompt} from '../../source/runner/agents/index.js';
 import type {AgentInvocation} from '../../source/runner/agents/index.js';
@@ -148,6 +149,15 @@ describe('one plan, four configured agents, run against the fake CLIs', () => {
 		assert.equal(fs.existsSync(path.join(workspace, '.gitignore')), false);
 		assert.deepEqual(fs.readdirSync(workspace).filter(name => name.startsWith('.aider')), []);
 		assert.ok(fs.existsSync(path.join(runDir, 'aider', 'docs.chat.history.md')));
+	});
+
+	it('the configured agents survive writing the plan back (planToYaml) and reading it again', () => {
+		const again = parsePlanText(planToYaml(plan), 'again.yaml');
+		assert.ok(again.ok);
+		if (again.ok) {
+			assert.deepEqual(again.plan.agent, plan.agent);
+			assert.deepEqual(again.plan.phases[0]?.tasks.map(t => t.agent), plan.phases[0]?.tasks.map(t => t.agent));
+		}
 	});
 
 	it('the review screen line shows the final command, long values as placeholders', () => {
