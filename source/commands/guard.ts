@@ -37,6 +37,7 @@ export function runGuard(inputs: GuardInputs, io: Pick<CommandIO, 'stderr'>): nu
 	}
 	const decision = guardDecision(hookInput, {
 		workspace: target.workspace,
+		...(target.root === undefined ? {} : {root: target.root}),
 		owns: target.owns,
 		taskId: target.taskId,
 		realPath: realPathOfTarget,
@@ -79,7 +80,7 @@ function readStdin(): Promise<string | undefined> {
 export const guardCommand: Command = async (argv, io) => {
 	if (argv.includes('--help')) {
 		io.stdout(
-			'fanout guard --task=<id> --run-dir=<dir> --workspace=<dir> --owns=<glob>...\n' +
+			'fanout guard --task=<id> --run-dir=<dir> --workspace=<dir> [--root=<task dir>] --owns=<glob>...\n' +
 				'Internal: the Claude Code PreToolUse hook fanout installs for each agent task.\n' +
 				'Reads the hook JSON on stdin; exit 0 allows the write, exit 2 refuses it.\n',
 		);

@@ -14,9 +14,21 @@ const globList = (description: string) => ({type: ['array', 'null'], items: glob
 const id = {type: 'string', pattern: idPattern.source, maxLength: 64};
 
 const agent = {
-	description: 'A named agent, or a custom command whose "{prompt}" argument receives the prompt.',
+	description: 'A named agent (short form, or {name, model, allow, args, env}), or a custom command whose "{prompt}" argument receives the prompt.',
 	oneOf: [
 		{type: 'string', enum: [...agentNames]},
+		{
+			type: 'object',
+			additionalProperties: false,
+			required: ['name'],
+			properties: {
+				name: {type: 'string', enum: [...agentNames]},
+				model: {type: 'string', minLength: 1, description: "Passed as the CLI's model flag (claude --model, codex/gemini -m, aider --model)."},
+				allow: {type: 'array', items: {type: 'string', minLength: 1}, description: 'Commands the agent may run without asking, e.g. ["npm test"].'},
+				args: {type: 'array', items: {type: 'string'}, description: "Extra CLI arguments, after fanout's own (fanout's win where they name the same option)."},
+				env: {type: 'object', additionalProperties: {type: 'string'}, description: "Added to the agent's environment."},
+			},
+		},
 		{
 			type: 'object',
 			additionalProperties: false,

@@ -2,13 +2,29 @@
 
 import type {AgentName} from './agents.js';
 
+export type {AgentName};
+
 /** Which of the domain's planning patterns a plan follows. */
 export type Pattern = 'module' | 'layer' | 'feature' | 'read-heavy' | 'custom';
 
-/** A named agent, or a custom command whose `{prompt}` argument receives the prompt. */
-export type AgentSpec =
-	| AgentName
-	| {readonly command: readonly string[]; readonly output?: 'text' | 'jsonl'};
+/**
+ * A named agent as people configure it (`agent: {name: claude, model: sonnet, ...}`): the model,
+ * the commands it may run without asking, extra CLI arguments (after fanout's own), extra
+ * environment variables.
+ */
+export type ConfiguredAgent = {
+	readonly name: AgentName;
+	readonly model?: string;
+	readonly allow?: readonly string[];
+	readonly args?: readonly string[];
+	readonly env?: Readonly<Record<string, string>>;
+};
+
+/** A custom command whose `{prompt}` argument receives the prompt. */
+export type CustomAgent = {readonly command: readonly string[]; readonly output?: 'text' | 'jsonl'};
+
+/** A named agent (short or configured form), or a custom command. */
+export type AgentSpec = AgentName | ConfiguredAgent | CustomAgent;
 
 export type PhaseMode = 'parallel' | 'sequential';
 

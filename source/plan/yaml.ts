@@ -19,7 +19,9 @@ export function formatDuration(ms: number): string {
 }
 
 function agentValue(agent: AgentSpec): unknown {
-	return typeof agent === 'string' ? agent : {command: [...agent.command], ...(agent.output ? {output: agent.output} : {})};
+	if (typeof agent === 'string') return agent;
+	if (!('command' in agent)) return {...agent, ...(agent.allow ? {allow: [...agent.allow]} : {}), ...(agent.args ? {args: [...agent.args]} : {}), ...(agent.env ? {env: {...agent.env}} : {})};
+	return {command: [...agent.command], ...(agent.output ? {output: agent.output} : {})};
 }
 
 function taskValue(task: Task): Record<string, unknown> {

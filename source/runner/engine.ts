@@ -144,6 +144,8 @@ export function createEngine(options: EngineOptions): Engine {
 		const isOwned = compileGlobs(task.owns);
 		let parser: AgentParser | undefined;
 		let spec: ProcessSpec;
+		// Agents run in their task's own root (invocation.cwd: a worktree once tasks are isolated).
+		let cwd = workspace;
 		let env: NodeJS.ProcessEnv = {
 			...process.env,
 			...task.env,
@@ -163,7 +165,8 @@ export function createEngine(options: EngineOptions): Engine {
 			});
 			spec = {file: invocation.file, args: invocation.args};
 			env = {...env, ...invocation.env};
-			parser = createAgentParser(invocation.format, {isOwned, workspace});
+			cwd = invocation.cwd;
+			parser = createAgentParser(invocation.format, {isOwned, workspace: invocation.cwd});
 		}
 		const asked = new Set<string>();
 		const conflict = (path: string, how: 'declared' | 'agent-report', reason: string | undefined): void => {
@@ -195,7 +198,7 @@ export function createEngine(options: EngineOptions): Engine {
 				...(sink ? {sink} : {}),
 			});
 			proc = startProcess(spec, {
-				cwd: workspace,
+				cwd,
 				env,
 				...(task.timeoutMs === undefined ? {} : {timeoutMs: task.timeoutMs}),
 				...(graceMs === undefined ? {} : {graceMs}),

@@ -1,4 +1,4 @@
-// The Claude Code guard: decides whether an Edit/Write/NotebookEdit may happen (pure), builds
+// The Claude Code guard: decides whether an Edit/Write/NotebookEdit/MultiEdit may happen (pure), builds
 // the hook command that runs `fanout guard` for one task, records refusals in the run folder,
 // and watches those records so the engine can raise conflict.detected (how: 'blocked').
 
@@ -7,15 +7,29 @@ import path from 'node:path';
 import {compileGlobs} from '../plan/ownership.js';
 import {asRecord, locatePath, stringField} from './agents/common.js';
 
-/** The tools the hook is registered for: Claude Code's file-writing tools. */
-export const guardedTools = ['Edit', 'Write', 'NotebookEdit'] as const;
+/**
+ * The tools the hook is registered for: Claude Code's file-writing tools. MultiEdit is gone from
+ * current versions but older ones still have it (and the parser counts its edits), so it is
+ * guarded too: a matcher without it would let its writes through unchecked.
+ */
+export const guardedTools = ['Edit', 'Write', 'NotebookEdit', 'MultiEdit'] as const;
 
 /** The hook matcher given to Claude Code. */
 export const guardMatcher = guardedTools.join('|');
 
+/** Gemini CLI's file-writing tools (their `file_path` is the file), guarded by its BeforeTool hook. */
+export const geminiGuardedTools = ['write_file', 'replace'] as const;
+
 /** What the guard knows about the task it protects. */
 export type GuardOwnership = {
+	/** The main workspace: the plan's folder. */
 	readonly workspace: string;
+	/**
+	 * The task's own root, where its agent runs (a git worktree of the workspace), when not the
+	 * workspace itself. Paths are judged relative to it and map back to the same plan paths; an
+	 * absolute path outside it (the main workspace, another task's tree) is refused.
+	 */
+	readonly root?: string;
 	readonly owns: readonly string[];
 	readonly taskId?: string;
 	/**
@@ -42,7 +56,7 @@ function refuse(shown: string, tool: string, why: string): GuardDecision {
 }
 
 function ownerWords(ownership: GuardOwnership): string {
-	const who = ownership.taskId ? `task "${ownership.taskId}"` : 'this task';
+	const who = taskWords(ownership);
 	return ownership.owns.length > 0 ? `${who} owns only ${ownership.owns.join(', ')}` : `${who} owns no files`;
 }
 
@@ -59,7 +73,8 @@ export function guardDecision(hookInput: unknown, ownership: GuardOwnership): Gu
 		return refuse('<unknown file>', 'write', 'the hook input could not be read, so fanout cannot tell which file it would change.');
 	}
 	const tool = stringField(input, 'tool_name') ?? 'write';
-	if (stringField(input, 'tool_name') !== undefined && !(guardedTools as readonly string[]).includes(tool)) {
+	const known: readonly string[] = [...guardedTools, ...geminiGuardedTools];
+	if (stringField(input, 'tool_name') !== undefined && !known.includes(tool)) {
 		return {allow: true};
 	}
 	const toolInput = asRecord(input['tool_input']);
@@ -70,28 +85,37 @@ export function guardDecision(hookInput: unknown, ownership: GuardOwnership): Gu
 	if (reported === undefined || reported.trim() === '') {
 		return refuse('<unknown file>', tool, 'the call names no file, so fanout cannot check it against this task\'s files.');
 	}
+	const root = ownership.root ?? ownership.workspace;
 	const cwd = stringField(input, 'cwd');
-	const base = cwd && path.isAbsolute(cwd) ? cwd : ownership.workspace;
-	// The agent's cwd is the real path; a workspace given through a symbolic link must match it.
-	const realWorkspace = ownership.realPath?.(path.resolve(ownership.workspace));
-	const roots = realWorkspace && realWorkspace !== path.resolve(ownership.workspace) ? [ownership.workspace, realWorkspace] : [ownership.workspace];
+	const base = cwd && path.isAbsolute(cwd) ? cwd : root;
+	// The agent's cwd is the real path; a root given through a symbolic link must match it.
+	const realRoot = ownership.realPath?.(path.resolve(root));
+	const roots = realRoot && realRoot !== path.resolve(root) ? [root, realRoot] : [root];
 	const where = locatePath(reported, roots, base);
 	if (!where.inside) {
-		return refuse(where.abs, tool, `${where.abs} is outside the workspace (${ownership.workspace}); ${ownerWords(ownership)}.`);
+		const inWorkspace = root !== ownership.workspace && locatePath(where.abs, ownership.workspace).inside;
+		const why = inWorkspace
+			? `${where.abs} is in the main workspace (${ownership.workspace}), not in ${taskWords(ownership)}'s own folder (${root}): edit the copy there, by a path relative to it`
+			: `${where.abs} is outside ${root === ownership.workspace ? 'the workspace' : `${taskWords(ownership)}'s own folder`} (${root})`;
+		return refuse(where.abs, tool, `${why}; ${ownerWords(ownership)}.`);
 	}
 	const owned = compileGlobs(ownership.owns);
 	if (!owned(where.rel)) {
 		return refuse(where.rel, tool, `${where.rel} is not this task's file: ${ownerWords(ownership)}.`);
 	}
-	if (ownership.realPath && realWorkspace) {
-		const realTarget = ownership.realPath(path.resolve(ownership.workspace, where.rel));
-		const real = locatePath(realTarget, realWorkspace);
+	if (ownership.realPath && realRoot) {
+		const realTarget = ownership.realPath(path.resolve(root, where.rel));
+		const real = locatePath(realTarget, realRoot);
 		if (!real.inside || !owned(real.rel)) {
 			const shownReal = real.inside ? real.rel : real.abs;
 			return refuse(where.rel, tool, `${where.rel} leads through a symbolic link to ${shownReal}, which is not this task's file: ${ownerWords(ownership)}.`);
 		}
 	}
 	return {allow: true};
+}
+
+function taskWords(ownership: GuardOwnership): string {
+	return ownership.taskId ? `task "${ownership.taskId}"` : 'this task';
 }
 
 /**
@@ -140,6 +164,8 @@ export type GuardTarget = {
 	readonly taskId: string;
 	readonly runDir: string;
 	readonly workspace: string;
+	/** The task's own root (worktree), when it is not the workspace. */
+	readonly root?: string;
 	readonly owns: readonly string[];
 };
 
@@ -149,6 +175,7 @@ export function guardArgs(target: GuardTarget): string[] {
 		`--task=${target.taskId}`,
 		`--run-dir=${target.runDir}`,
 		`--workspace=${target.workspace}`,
+		...(target.root !== undefined && target.root !== target.workspace ? [`--root=${target.root}`] : []),
 		...target.owns.map(glob => `--owns=${glob}`),
 	];
 }
@@ -172,6 +199,20 @@ export function guardSettings(guardCommand: readonly string[], target: GuardTarg
 }
 
 /**
+ * Gemini CLI settings holding the guard as a BeforeTool hook on its file writers (Gemini CLI
+ * 0.61 reads `hooks.BeforeTool` and `hooksConfig.enabled`; its hook gets the same `tool_name`,
+ * `tool_input`, `cwd` JSON and blocks on exit 2, like Claude Code's). Its timeout is in ms.
+ */
+export function geminiGuardSettings(guardCommand: readonly string[], target: GuardTarget): string {
+	return JSON.stringify({
+		hooksConfig: {enabled: true},
+		hooks: {
+			BeforeTool: [{matcher: geminiGuardedTools.join('|'), hooks: [{type: 'command', command: guardHookCommand(guardCommand, target), timeout: 10_000}]}],
+		},
+	});
+}
+
+/**
  * Reads guard arguments back, falling back to FANOUT_TASK_ID, FANOUT_RUN_DIR, FANOUT_WORKSPACE and
  * FANOUT_OWNS (newline-separated) for anything not given. Owns from arguments replace the variable's.
  */
@@ -182,6 +223,7 @@ export function parseGuardTarget(
 	let taskId = env['FANOUT_TASK_ID'];
 	let runDir = env['FANOUT_RUN_DIR'];
 	let workspace = env['FANOUT_WORKSPACE'];
+	let root = env['FANOUT_TASK_ROOT'];
 	const owns: string[] = [];
 	for (const arg of argv) {
 		const eq = arg.indexOf('=');
@@ -191,6 +233,7 @@ export function parseGuardTarget(
 		if (name === '--task') taskId = value;
 		else if (name === '--run-dir') runDir = value;
 		else if (name === '--workspace') workspace = value;
+		else if (name === '--root') root = value;
 		else if (name === '--owns') owns.push(value);
 		else return {ok: false, error: `unknown option ${name}`};
 	}
@@ -198,7 +241,9 @@ export function parseGuardTarget(
 	if (!taskId) return {ok: false, error: 'no task id (--task=<id> or FANOUT_TASK_ID)'};
 	if (!workspace || !path.isAbsolute(workspace)) return {ok: false, error: 'no absolute workspace (--workspace=<dir> or FANOUT_WORKSPACE)'};
 	if (!runDir || !path.isAbsolute(runDir)) return {ok: false, error: 'no absolute run folder (--run-dir=<dir> or FANOUT_RUN_DIR)'};
-	return {ok: true, target: {taskId, runDir, workspace, owns: owns.length > 0 ? owns : envOwns}};
+	if (root !== undefined && root !== '' && !path.isAbsolute(root)) return {ok: false, error: 'the task root must be absolute (--root=<dir> or FANOUT_TASK_ROOT)'};
+	const ownRoot = root && root !== workspace ? {root} : {};
+	return {ok: true, target: {taskId, runDir, workspace, ...ownRoot, owns: owns.length > 0 ? owns : envOwns}};
 }
 
 /** One refusal as recorded by the guard. */

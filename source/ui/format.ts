@@ -3,6 +3,7 @@
 
 import type {OrchestratorContext, TaskRun} from '../machine/types.js';
 import type {Plan, Task} from '../plan/types.js';
+import {agentCommandLine} from '../runner/agents/index.js';
 
 /**
  * A running clock: `mm:ss`, or `h:mm:ss` past an hour; negative or missing spans read as 00:00.
@@ -113,12 +114,10 @@ export function dependentsOf(plan: Plan, taskIds: readonly string[]): string[] {
 	return found;
 }
 
-/** What a task runs, in one short line: the command, or the agent and its prompt. */
+/** What a task runs, in one line: the command, or the agent's final command line (long values as placeholders). */
 export function taskCommand(task: Task, plan: Plan): string {
 	if (task.run !== undefined) return task.run;
-	const agent = task.agent ?? plan.agent ?? 'claude';
-	const name = typeof agent === 'string' ? agent : agent.command.join(' ');
-	return task.prompt === undefined ? name : `${name} -p ${JSON.stringify(task.prompt)}`;
+	return agentCommandLine(task, plan);
 }
 
 /** Signal name to exit code, as the engine exits: 128 + signal number. */

@@ -76,6 +76,31 @@ describe('claude adapter with the fake claude', () => {
 		}
 	});
 
+	it('MultiEdit (older versions) outside ownership: the hook runs for it too and blocks it', async () => {
+		const run = await runAgent(invocation(), parserFor(), {cwd: workspace, env: {FAKE_SCENARIO: 'multi-edit', FAKE_FILE: 'src/shared/multi.ts'}});
+		assert.equal(run.exit.exitCode, 0, run.stderr);
+		assert.equal(fs.existsSync(path.join(workspace, 'src/shared/multi.ts')), false, 'the MultiEdit must be blocked');
+		assert.match(run.display.find(line => line.startsWith('error: ')) ?? '', /fanout refused this MultiEdit: src\/shared\/multi\.ts is not this task's file/);
+	});
+
+	it('in its own folder (a worktree): owned files there are written, the main workspace copy is refused, paths are plan paths', async () => {
+		const tree = tempDir('fanout-tree-');
+		try {
+			const inTree = agentInvocation(task, plan, {workspace, cwd: tree, runDir, guardCommand: guardCommandForTests});
+			const parser = createAgentParser('claude', {isOwned: compileGlobs(task.owns), workspace: tree});
+			const ok = await runAgent(inTree, parser, {cwd: inTree.cwd, env: {FAKE_SCENARIO: 'edit-owned', FAKE_FILE: 'src/api/tree.ts'}});
+			assert.equal(ok.exit.exitCode, 0, ok.stderr);
+			assert.ok(fs.existsSync(path.join(tree, 'src/api/tree.ts')));
+			assert.deepEqual(ok.result.changedFiles, ['src/api/tree.ts']);
+			const escape = path.join(workspace, 'src/api/escape.ts');
+			const blocked = await runAgent(inTree, createAgentParser('claude', {isOwned: compileGlobs(task.owns), workspace: tree}), {cwd: inTree.cwd, env: {FAKE_SCENARIO: 'edit-owned', FAKE_FILE: escape}});
+			assert.equal(fs.existsSync(escape), false, 'a write into the main workspace must be refused');
+			assert.match(blocked.display.find(line => line.startsWith('error: ')) ?? '', /is in the main workspace .*not in task "api"'s own folder/);
+		} finally {
+			removeDir(tree);
+		}
+	});
+
 	it('a workspace named through a symbolic link: the real paths claude reports are still owned', async () => {
 		const link = path.join(runDir, 'workspace-link');
 		fs.symlinkSync(workspace, link);
@@ -130,8 +155,8 @@ describe('claude adapter with the fake claude', () => {
 
 	it('the fake refuses arguments fanout does not pass (exit 64)', async () => {
 		const base = invocation();
-		const run = await runAgent({...base, args: [...base.args, '--max-turns', '3']}, parserFor(), {cwd: workspace});
+		const run = await runAgent({...base, args: [...base.args, '--no-such-option', '3']}, parserFor(), {cwd: workspace});
 		assert.equal(run.exit.exitCode, 64);
-		assert.match(run.stderr, /unknown option --max-turns/);
+		assert.match(run.stderr, /unknown option --no-such-option/);
 	});
 });

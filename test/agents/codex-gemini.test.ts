@@ -7,7 +7,7 @@ import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {compileGlobs} from '../../source/plan/ownership.js';
 import {agentInvocation, createAgentParser} from '../../source/runner/agents/index.js';
-import {makePlan, makeTask, removeDir, runAgent, tempDir} from './helpers.js';
+import {guardCommandForTests, makePlan, makeTask, removeDir, runAgent, tempDir} from './helpers.js';
 
 describe('codex and gemini adapters with the fakes', () => {
 	let workspace: string;
@@ -25,13 +25,13 @@ describe('codex and gemini adapters with the fakes', () => {
 	const geminiTask = makeTask({id: 'web', owns: ['src/web/**'], agent: 'gemini'});
 	const plan = makePlan([codexTask, geminiTask], {permissionMode: 'acceptEdits'});
 	const start = (task: typeof codexTask) => ({
-		invocation: agentInvocation(task, plan, {workspace, runDir, guardCommand: ['fanout', 'guard']}),
+		invocation: agentInvocation(task, plan, {workspace, runDir, guardCommand: guardCommandForTests}),
 		parser: createAgentParser(task.agent === 'codex' ? 'codex' : 'gemini', {isOwned: compileGlobs(task.owns), workspace}),
 	});
 
 	it('codex edits an owned file: commands, exit codes, edits, report, tokens, thread id', async () => {
 		const {invocation, parser} = start(codexTask);
-		assert.equal(invocation.args[3], 'workspace-write', "a plan-wide Claude mode must not reach codex's -s");
+		assert.equal(invocation.args[6], 'sandbox_mode="workspace-write"', "a plan-wide Claude mode must not reach codex's sandbox");
 		const run = await runAgent(invocation, parser, {cwd: workspace, env: {FAKE_SCENARIO: 'edit-owned', FAKE_FILE: 'src/api/users.ts'}});
 		assert.equal(run.exit.exitCode, 0, run.stderr);
 		assert.ok(fs.existsSync(path.join(workspace, 'src/api/users.ts')));
@@ -47,9 +47,10 @@ describe('codex and gemini adapters with the fakes', () => {
 		});
 	});
 
-	it('codex resumes its thread with exec ... resume <id> <prompt>', async () => {
+	it('codex resumes its thread with exec resume ... <id> <prompt>, its sandbox given again', async () => {
 		const invocation = agentInvocation(codexTask, plan, {workspace, runDir, guardCommand: ['fanout', 'guard'], resumeSessionId: 'thread-7'});
-		assert.deepEqual(invocation.args.slice(7, 9), ['resume', 'thread-7']);
+		assert.deepEqual(invocation.args.slice(0, 2), ['exec', 'resume']);
+		assert.deepEqual(invocation.args.slice(4, 7), ['-c', 'sandbox_mode="workspace-write"', 'thread-7']);
 		const parser = createAgentParser('codex', {isOwned: compileGlobs(codexTask.owns), workspace});
 		const run = await runAgent(invocation, parser, {cwd: workspace, env: {FAKE_SCENARIO: 'edit-owned', FAKE_FILE: 'src/api/more.ts'}});
 		assert.equal(run.exit.exitCode, 0, run.stderr);
@@ -104,10 +105,18 @@ describe('codex and gemini adapters with the fakes', () => {
 		assert.deepEqual(run.result, {changedFiles: ['src/web/app.ts'], sessionId: 'fake-gemini-session', report: 'Created src/web/app.ts.', tokens: 2345, turns: undefined, failureReason: undefined});
 	});
 
-	it('gemini edits outside ownership: a conflict', async () => {
+	it('gemini writes outside ownership: its BeforeTool hook runs fanout guard, which blocks and records it', async () => {
 		const {invocation, parser} = start(geminiTask);
+		const settings = JSON.parse(fs.readFileSync(invocation.env['GEMINI_CLI_SYSTEM_SETTINGS_PATH'] ?? '', 'utf8'));
+		assert.equal(settings.hooks.BeforeTool[0].matcher, 'write_file|replace');
+		assert.equal(path.dirname(invocation.env['GEMINI_CLI_SYSTEM_SETTINGS_PATH'] ?? ''), path.join(runDir, 'gemini'), 'settings live in the run folder, not the workspace');
 		const run = await runAgent(invocation, parser, {cwd: workspace, env: {FAKE_SCENARIO: 'edit-outside', FAKE_FILE: 'README.md'}});
-		assert.deepEqual(run.updates.flatMap(u => u.conflicts), [{path: 'README.md', reason: 'the agent edited a file this task does not own'}]);
+		assert.equal(run.exit.exitCode, 0, run.stderr);
+		assert.equal(fs.existsSync(path.join(workspace, 'README.md')), false, 'the blocked write must never happen');
+		assert.match(run.display.find(line => line.startsWith('error: Tool execution blocked')) ?? '', /fanout refused this write_file: README\.md is not this task's file: task "web" owns only src\/web\/\*\*/);
+		assert.deepEqual(run.updates.flatMap(u => u.conflicts), []);
+		const refusals = fs.readFileSync(path.join(runDir, 'guard', 'web.jsonl'), 'utf8').trim().split('\n').map(line => JSON.parse(line) as {path: string; tool: string});
+		assert.deepEqual(refusals.map(r => [r.path, r.tool]), [['README.md', 'write_file']]);
 	});
 
 	it('gemini error result: warning shown, failure reason, no report', async () => {

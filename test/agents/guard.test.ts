@@ -14,6 +14,34 @@ const ownership = {workspace: '/ws', owns: ['src/api/**', 'README.md'], taskId: 
 const hook = (tool_name: string, tool_input: Record<string, unknown>, cwd = '/ws') => ({session_id: 's', cwd, hook_event_name: 'PreToolUse', tool_name, tool_input});
 
 describe('guardDecision', () => {
+	it('guards MultiEdit like Edit', () => {
+		const decision = guardDecision(hook('MultiEdit', {file_path: '/ws/src/shared/a.ts', edits: []}), ownership);
+		assert.equal(decision.allow, false);
+		assert.deepEqual(guardDecision(hook('MultiEdit', {file_path: '/ws/src/api/a.ts', edits: []}), ownership), {allow: true});
+	});
+
+	it("a task in its own root (worktree): judged there, mapped to plan paths; the main workspace and other trees are refused, naming the task", () => {
+		const inTree = {...ownership, root: '/trees/api'};
+		assert.deepEqual(guardDecision(hook('Edit', {file_path: '/trees/api/src/api/users.ts'}, '/trees/api'), inTree), {allow: true});
+		assert.deepEqual(guardDecision(hook('Edit', {file_path: 'users.ts'}, '/trees/api/src/api'), inTree), {allow: true});
+		const notOwned = guardDecision(hook('Edit', {file_path: '/trees/api/src/web/a.ts'}, '/trees/api'), inTree);
+		assert.ok(!notOwned.allow && notOwned.path === 'src/web/a.ts', 'refusals name the plan path');
+		const main = guardDecision(hook('Edit', {file_path: '/ws/src/api/users.ts'}, '/trees/api'), inTree);
+		assert.ok(!main.allow);
+		if (!main.allow) assert.match(main.message, /\/ws\/src\/api\/users\.ts is in the main workspace \(\/ws\), not in task "api"'s own folder \(\/trees\/api\)/);
+		const other = guardDecision(hook('Write', {file_path: '../web/src/api/x.ts'}, '/trees/api'), inTree);
+		assert.ok(!other.allow);
+		if (!other.allow) assert.match(other.message, /\/trees\/web\/src\/api\/x\.ts is outside task "api"'s own folder \(\/trees\/api\)/);
+	});
+
+	it('parses --root (and FANOUT_TASK_ROOT); a relative root is an error', () => {
+		const parsed = parseGuardTarget(['--task=a', '--run-dir=/r', '--workspace=/ws', '--root=/trees/a', '--owns=x/**'], {});
+		assert.deepEqual(parsed, {ok: true, target: {taskId: 'a', runDir: '/r', workspace: '/ws', root: '/trees/a', owns: ['x/**']}});
+		const fromEnv = parseGuardTarget(['--task=a', '--run-dir=/r', '--workspace=/ws'], {FANOUT_TASK_ROOT: '/trees/a'});
+		assert.ok(fromEnv.ok && fromEnv.target.root === '/trees/a');
+		assert.equal(parseGuardTarget(['--task=a', '--run-dir=/r', '--workspace=/ws', '--root=trees'], {}).ok, false);
+	});
+
 	it('allows owned files, absolute or relative to the hook cwd', () => {
 		assert.deepEqual(guardDecision(hook('Edit', {file_path: '/ws/src/api/users.ts'}), ownership), {allow: true});
 		assert.deepEqual(guardDecision(hook('Write', {file_path: 'users.ts'}, '/ws/src/api'), ownership), {allow: true});

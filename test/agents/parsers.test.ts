@@ -189,7 +189,8 @@ describe('finding agents', () => {
 	const env = {PATH: `/nonexistent:${fakesDir}`};
 	it('finds an agent on PATH, and says how to install a missing one', () => {
 		assert.deepEqual(findAgent('claude', {env}), {found: true, path: path.join(fakesDir, 'claude'), install: 'npm i -g @anthropic-ai/claude-code'});
-		assert.deepEqual(findAgent('aider', {env}), {found: false, install: 'python -m pip install aider-install'});
+		assert.deepEqual(findAgent('aider', {env: {PATH: ''}}), {found: false, install: 'python -m pip install aider-install'});
+		assert.equal(findAgent({name: 'codex', model: 'o3'}, {env}).found, true, 'the configured form is looked up by its name');
 		assert.equal(findAgent('gemini', {env: {PATH: ''}}).install, 'npm i -g @google/gemini-cli');
 		assert.equal(findAgent({command: ['./claude', '{prompt}']}, {cwd: fakesDir}).found, true);
 		assert.equal(findAgent({command: ['./fake-lib.mjs']}, {cwd: fakesDir}).found, false, 'not executable');
@@ -204,6 +205,11 @@ describe('finding agents', () => {
 			makeTask({id: 'd', agent: 'codex'}),
 			makeTask({id: 'e', prompt: undefined, run: 'make'}),
 		];
-		assert.deepEqual(missingAgents(tasks, makePlan(tasks), {env}), [{agent: 'aider', install: 'python -m pip install aider-install', tasks: ['a', 'c']}]);
+		assert.deepEqual(missingAgents(tasks, makePlan(tasks), {env}), []);
+		assert.deepEqual(missingAgents(tasks, makePlan(tasks), {env: {PATH: ''}}), [
+			{agent: 'aider', install: 'python -m pip install aider-install', tasks: ['a', 'c']},
+			{agent: 'claude', install: 'npm i -g @anthropic-ai/claude-code', tasks: ['b']},
+			{agent: 'codex', install: 'npm i -g @openai/codex', tasks: ['d']},
+		]);
 	});
 });

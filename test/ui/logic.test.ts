@@ -79,7 +79,7 @@ test('format helpers', () => {
 	assert.equal(formatClock(-5), '00:00');
 	assert.equal(progressBar(1, 4, 8), '██░░░░░░');
 	assert.equal(progressBar(0, 0, 3), '░░░');
-	assert.equal(taskCommand(task('x', [], {run: undefined, prompt: 'do it', agent: 'codex'}), samplePlan()), 'codex -p "do it"');
+	assert.equal(taskCommand(task('x', [], {run: undefined, prompt: 'do it', agent: 'codex'}), samplePlan()), `codex exec --json -C <workspace> --skip-git-repo-check -c 'sandbox_mode="workspace-write"' <prompt>`);
 });
 
 test('dependentsOf follows dependencies through later phases', () => {

@@ -44,15 +44,23 @@ export function ownershipBrief(task: Task, plan: Plan): string {
 }
 
 /**
- * The whole prompt given to an agent: plan goal, task prompt, ownership brief. It always starts
- * with fixed words, so it can never be taken for a command-line option.
+ * The task's own words for an agent: plan goal and task prompt, without the ownership brief
+ * (Claude Code gets the brief as its system prompt). It always starts with fixed words, so it can
+ * never be taken for a command-line option.
  */
-export function agentPrompt(task: Task, plan: Plan): string {
+export function taskPrompt(task: Task, plan: Plan): string {
 	const parts: string[] = [];
 	const goal = plan.goal?.trim();
 	if (goal) parts.push(`Goal of the whole plan: ${goal}`);
 	const title = task.title?.trim() ? ` (${task.title.trim()})` : '';
 	parts.push(`Your task, "${task.id}"${title}:\n${task.prompt?.trim() ?? ''}`);
-	parts.push(ownershipBrief(task, plan));
 	return parts.join('\n\n');
+}
+
+/**
+ * The whole prompt given to an agent that has no system prompt option: plan goal, task prompt,
+ * ownership brief.
+ */
+export function agentPrompt(task: Task, plan: Plan): string {
+	return `${taskPrompt(task, plan)}\n\n${ownershipBrief(task, plan)}`;
 }

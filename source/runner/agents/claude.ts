@@ -3,6 +3,7 @@
 
 import {guardSettings, type GuardTarget} from '../guard.js';
 import {UpdateBuilder, workspaceRoots, asRecord, numberField, oneLine, parseJsonObject, stringField, textUpdate} from './common.js';
+import {applyClashRule, type OwnOption} from './settings.js';
 import type {AgentExit, AgentParser, AgentResult, AgentUpdate, ParserOptions} from './types.js';
 
 /** Claude Code's permission modes; acceptEdits lets it edit files without asking. */
@@ -11,14 +12,30 @@ export const claudePermissionModes = ['acceptEdits', 'auto', 'bypassPermissions'
 /** The mode used when neither the task nor the plan names one. */
 export const claudeDefaultPermissionMode = 'acceptEdits';
 
-/** Arguments of `claude` for one task (the prompt is one argument; no shell is involved). */
+/** The tools fanout lets Claude Code use without asking besides `allow`: its file editors (acceptEdits allows them too). */
+export const claudeEditTools = ['Edit', 'Write', 'NotebookEdit'] as const;
+
+/** `npm test` -> `Bash(npm test:*)`: Claude Code's rule for a command and anything after it. */
+export function claudeBashRule(command: string): string {
+	return `Bash(${command.trim()}:*)`;
+}
+
+/**
+ * Arguments of `claude` for one task (the prompt is one argument; no shell is involved). The
+ * ownership brief goes in `--append-system-prompt`: it reaches the model on every turn, also after
+ * `--resume`, and the user's prompt stays theirs. The user's `args` come last, minus clashes.
+ */
 export function claudeArgs(options: {
 	readonly prompt: string;
+	readonly systemPrompt: string;
 	readonly permissionMode: string;
 	readonly guardCommand: readonly string[];
 	readonly guard: GuardTarget;
 	readonly resumeSessionId?: string;
-}): string[] {
+	readonly model?: string;
+	readonly allow?: readonly string[];
+	readonly extraArgs?: readonly string[];
+}): {readonly args: string[]; readonly dropped: readonly string[]} {
 	const args = [
 		'-p',
 		options.prompt,
@@ -29,9 +46,32 @@ export function claudeArgs(options: {
 		options.permissionMode,
 		'--settings',
 		guardSettings(options.guardCommand, options.guard),
+		'--append-system-prompt',
+		options.systemPrompt,
 	];
-	if (options.resumeSessionId) args.push('--resume', options.resumeSessionId);
-	return args;
+	const own: OwnOption[] = [
+		{names: ['-p', '--print'], values: 0},
+		{names: ['--output-format'], values: 1},
+		{names: ['--verbose'], values: 0},
+		{names: ['--permission-mode'], values: 1},
+		{names: ['--settings'], values: 1},
+		{names: ['--append-system-prompt', '--append-system-prompt-file'], values: 1},
+	];
+	if (options.model) {
+		args.push('--model', options.model);
+		own.push({names: ['--model'], values: 1});
+	}
+	const allow = options.allow ?? [];
+	if (allow.length > 0) {
+		args.push('--allowedTools', ...allow.map(claudeBashRule), ...claudeEditTools);
+		own.push({names: ['--allowedTools', '--allowed-tools'], values: 'many'});
+	}
+	if (options.resumeSessionId) {
+		args.push('--resume', options.resumeSessionId);
+		own.push({names: ['--resume', '-r', '--session-id'], values: 1}, {names: ['--continue', '-c'], values: 0});
+	}
+	const extra = applyClashRule(options.extraArgs ?? [], own);
+	return {args: [...args, ...extra.kept], dropped: extra.dropped};
 }
 
 /** The file a Claude Code file tool writes, if it is one. */

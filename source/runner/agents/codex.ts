@@ -1,6 +1,7 @@
 // Codex adapter: the `codex exec --json` invocation and the parser of its JSON events.
 
 import {UpdateBuilder, workspaceRoots, asRecord, numberField, oneLine, parseJsonObject, stringField, textUpdate} from './common.js';
+import {applyClashRule, type OwnOption} from './settings.js';
 import type {AgentExit, AgentParser, AgentResult, AgentUpdate, ParserOptions} from './types.js';
 
 /** Codex sandboxes (`-s`); workspace-write lets it edit the workspace and nothing else. */
@@ -8,21 +9,77 @@ export const codexSandboxes = ['read-only', 'workspace-write', 'danger-full-acce
 
 export const codexDefaultSandbox = 'workspace-write';
 
+/** `-c sandbox_mode="workspace-write"`: the sandbox as a config override, which `exec resume` accepts too. */
+export function codexSandboxConfig(sandbox: string): string {
+	return `sandbox_mode=${JSON.stringify(sandbox)}`;
+}
+
 /**
  * Arguments of `codex` for one task. The prompt comes last; agentPrompt starts with fixed words,
- * so it is never read as an option (nor as a subcommand name). With a session id, the `resume`
- * subcommand continues that thread (checked against Codex 0.171: exec's options go before it).
+ * so it is never read as an option (nor as a subcommand name).
+ *
+ * The sandbox is passed as `-c sandbox_mode=...` on the first run and on `exec resume` alike:
+ * resume rejects `-s` and otherwise runs under the default sandbox, not the first turn's
+ * (openai/codex#40149). Resume takes no `-C` either (checked against Codex 0.171's
+ * `codex exec resume --help`): its folder is the process's cwd, which the runner sets to `cwd`.
+ * `workspace-write` is what lets Codex run commands (`allow`) in the task's folder; Codex has no
+ * per-command allow list, and that sandbox has no network.
  */
 export function codexArgs(options: {
 	readonly prompt: string;
 	readonly sandbox: string;
-	readonly workspace: string;
+	readonly cwd: string;
 	readonly resumeSessionId?: string;
-}): string[] {
-	const args = ['exec', '--json', '-s', options.sandbox, '-C', options.workspace, '--skip-git-repo-check'];
-	if (options.resumeSessionId) args.push('resume', options.resumeSessionId);
+	readonly model?: string;
+	readonly extraArgs?: readonly string[];
+}): {readonly args: string[]; readonly dropped: readonly string[]} {
+	const resume = options.resumeSessionId;
+	const args = resume ? ['exec', 'resume', '--json'] : ['exec', '--json', '-C', options.cwd];
+	args.push('--skip-git-repo-check', '-c', codexSandboxConfig(options.sandbox));
+	const own: OwnOption[] = [
+		{names: ['--json'], values: 0},
+		{names: ['-C', '--cd'], values: 1},
+		{names: ['-s', '--sandbox'], values: 1},
+		{names: ['--skip-git-repo-check'], values: 0},
+		{names: ['--last', '--all'], values: 0},
+	];
+	if (options.model) {
+		args.push('-m', options.model);
+		own.push({names: ['-m', '--model'], values: 1});
+	}
+	// `-c` is repeatable: only the user's own sandbox_mode override clashes with fanout's.
+	const extra = applyClashRule(withoutSandboxConfig(options.extraArgs ?? []), own);
+	args.push(...extra.kept);
+	if (resume) args.push(resume);
 	args.push(options.prompt);
-	return args;
+	const droppedConfig = sandboxConfigsIn(options.extraArgs ?? []);
+	return {args, dropped: [...droppedConfig, ...extra.dropped]};
+}
+
+function isSandboxConfig(value: string | undefined): boolean {
+	return value !== undefined && /^\s*sandbox_mode\s*=/.test(value);
+}
+
+/** The user's args without their `-c sandbox_mode=...` pairs. */
+function withoutSandboxConfig(args: readonly string[]): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i]!;
+		if ((arg === '-c' || arg === '--config') && isSandboxConfig(args[i + 1])) i++;
+		else if (arg.startsWith('--config=') && isSandboxConfig(arg.slice('--config='.length))) continue;
+		else out.push(arg);
+	}
+	return out;
+}
+
+function sandboxConfigsIn(args: readonly string[]): string[] {
+	const found: string[] = [];
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i]!;
+		if ((arg === '-c' || arg === '--config') && isSandboxConfig(args[i + 1])) found.push(arg, args[++i]!);
+		else if (arg.startsWith('--config=') && isSandboxConfig(arg.slice('--config='.length))) found.push(arg);
+	}
+	return found;
 }
 
 /** A command as Codex reports it, without the `bash -lc '...'` wrapper it adds. */

@@ -28,7 +28,8 @@ function isExecutableFile(file: string): boolean {
 
 /** The executable name of an agent (a custom command's first word). */
 export function agentExecutable(agent: AgentSpec): string {
-	return typeof agent === 'string' ? agent : (agent.command[0] ?? '');
+	if (typeof agent === 'string') return agent;
+	return 'command' in agent ? (agent.command[0] ?? '') : agent.name;
 }
 
 /** A short name for an agent, for messages: `claude`, or a custom command's first word. */
@@ -46,8 +47,8 @@ export function findAgent(
 ): AgentLookup {
 	const name = agentExecutable(agent);
 	const install =
-		typeof agent === 'string'
-			? installHints[agent]
+		typeof agent === 'string' || 'name' in agent
+			? installHints[typeof agent === 'string' ? agent : agent.name]
 			: name === ''
 				? 'the custom agent command is empty: give it at least the program to run'
 				: `make sure ${name} is installed and on PATH`;

@@ -1,7 +1,9 @@
 // Gemini CLI adapter: the `gemini -p` invocation and the parser of its stream-json events.
 
+import path from 'node:path';
 import {summaryLine, usageTokens} from './claude.js';
 import {UpdateBuilder, workspaceRoots, asRecord, numberField, oneLine, parseJsonObject, stringField, textUpdate} from './common.js';
+import {applyClashRule, type OwnOption} from './settings.js';
 import type {AgentExit, AgentParser, AgentResult, AgentUpdate, ParserOptions} from './types.js';
 
 /** Gemini CLI approval modes; auto_edit approves file edits without asking. */
@@ -9,9 +11,58 @@ export const geminiApprovalModes = ['default', 'auto_edit', 'yolo'] as const;
 
 export const geminiDefaultApprovalMode = 'auto_edit';
 
-/** Arguments of `gemini` for one task. */
-export function geminiArgs(options: {readonly prompt: string; readonly approvalMode: string}): string[] {
-	return ['-p', options.prompt, '--output-format', 'stream-json', '--approval-mode', options.approvalMode];
+/** `npm test` -> `run_shell_command(npm test)`: Gemini CLI's allowed-tools entry for a command prefix. */
+export function geminiShellRule(command: string): string {
+	return `run_shell_command(${command.trim()})`;
+}
+
+/**
+ * The variable that makes a headless Gemini CLI trust its folder. Since about v0.41 an untrusted
+ * folder (any fresh worktree or temporary copy) exits 55 before printing anything. The variable is
+ * read by every version with the check (0.61 turns its `--skip-trust` flag into this same variable),
+ * and ignored by older ones, where the flag would be an unknown option.
+ */
+export const geminiTrustEnv = {GEMINI_CLI_TRUST_WORKSPACE: 'true'} as const;
+
+/**
+ * Where fanout writes a Gemini task's settings (the guard's BeforeTool hook): the run folder, named
+ * to Gemini CLI by GEMINI_CLI_SYSTEM_SETTINGS_PATH, so nothing is written in the workspace. That
+ * variable replaces the machine-wide settings file (/etc/gemini-cli/settings.json) for the task.
+ */
+export function geminiSettingsFile(runDir: string, taskId: string): string {
+	return path.join(runDir, 'gemini', `${taskId.replace(/[^A-Za-z0-9._-]/g, '_')}.settings.json`);
+}
+
+/**
+ * Arguments of `gemini` for one task. `allow` becomes `--allowed-tools run_shell_command(<cmd>)`
+ * (deprecated in favour of policy files in 0.61, still accepted); the user's `args` come last,
+ * minus clashes.
+ */
+export function geminiArgs(options: {
+	readonly prompt: string;
+	readonly approvalMode: string;
+	readonly model?: string;
+	readonly allow?: readonly string[];
+	readonly extraArgs?: readonly string[];
+}): {readonly args: string[]; readonly dropped: readonly string[]} {
+	const args = ['-p', options.prompt, '--output-format', 'stream-json', '--approval-mode', options.approvalMode];
+	const own: OwnOption[] = [
+		{names: ['-p', '--prompt'], values: 1},
+		{names: ['-o', '--output-format'], values: 1},
+		{names: ['--approval-mode'], values: 1},
+		{names: ['-y', '--yolo'], values: 0},
+	];
+	if (options.model) {
+		args.push('-m', options.model);
+		own.push({names: ['-m', '--model'], values: 1});
+	}
+	const allow = options.allow ?? [];
+	if (allow.length > 0) {
+		args.push('--allowed-tools', ...allow.map(geminiShellRule));
+		own.push({names: ['--allowed-tools'], values: 'many'});
+	}
+	const extra = applyClashRule(options.extraArgs ?? [], own);
+	return {args: [...args, ...extra.kept], dropped: extra.dropped};
 }
 
 /** Gemini's file-writing tools, and the pane word for each. */

@@ -1,18 +1,24 @@
 // The agent adapters' entry point: how to start a task's agent (no shell, prompt as one
 // argument) and which parser reads its output.
 
+import fs from 'node:fs';
+import path from 'node:path';
 import type {Plan, Task} from '../../plan/types.js';
-import {aiderArgs, existingOwnedFiles} from './aider.js';
-import {agentPrompt} from './brief.js';
+import {geminiGuardSettings} from '../guard.js';
+import {aiderArgs, aiderHistoryFiles, existingOwnedFiles} from './aider.js';
+import {agentPrompt, ownershipBrief, taskPrompt} from './brief.js';
 import {claudeArgs, createClaudeParser} from './claude.js';
 import {codexArgs, createCodexParser} from './codex.js';
 import {createJsonlParser, createTextParser, customCommand} from './custom.js';
-import {createGeminiParser, geminiArgs} from './gemini.js';
-import {resolveAgent, resolvePermissionMode} from './resolve.js';
+import {createGeminiParser, geminiArgs, geminiSettingsFile, geminiTrustEnv} from './gemini.js';
+import {resolvePermissionMode} from './resolve.js';
+import {resolveAgentSettings} from './settings.js';
 import type {AgentFormat, AgentInvocation, AgentParser, InvocationContext, ParserOptions} from './types.js';
 
 export type * from './types.js';
-export {agentPrompt, needsMarker, ownershipBrief} from './brief.js';
+export {agentPrompt, needsMarker, ownershipBrief, taskPrompt} from './brief.js';
+export {applyClashRule, resolveAgentSettings} from './settings.js';
+export type {AgentSettings, ExtraArgs, OwnOption} from './settings.js';
 export {agentName, findAgent, installHints, missingAgents} from './detect.js';
 export type {AgentLookup, MissingAgent} from './detect.js';
 export {resolveAgent, resolvePermissionMode} from './resolve.js';
@@ -20,58 +26,130 @@ export {parseNeedsLine} from './common.js';
 
 /** The variables every agent process gets (the guard reads them when arguments are missing). */
 export function agentEnv(task: Task, ctx: InvocationContext): Record<string, string> {
+	const root = ctx.cwd ?? ctx.workspace;
 	return {
 		FANOUT_TASK_ID: task.id,
 		FANOUT_RUN_DIR: ctx.runDir,
 		FANOUT_WORKSPACE: ctx.workspace,
+		...(root === ctx.workspace ? {} : {FANOUT_TASK_ROOT: root}),
 		FANOUT_OWNS: task.owns.join('\n'),
 	};
 }
 
+/** The files a task's agent is given, where an agent takes files (Aider). */
+export type TaskFiles = {readonly owned: readonly string[]; readonly read: readonly string[]};
+
 /**
- * How to start the agent of a task: program, arguments (the prompt is one of them, never parsed
- * by a shell), the FANOUT_* variables, and the output format. Aider's file list is read from the
- * workspace (its owned files that exist now); everything else is computed.
+ * How to start the agent of a task, from the plan alone (no file system): program, arguments (the
+ * prompt is one of them, never parsed by a shell), environment, format, folder. `files` are the
+ * files Aider is handed.
+ */
+export function buildInvocation(task: Task, plan: Plan, ctx: InvocationContext, files: TaskFiles): AgentInvocation {
+	const settings = resolveAgentSettings(task, plan);
+	const cwd = ctx.cwd ?? ctx.workspace;
+	const fanoutEnv = agentEnv(task, ctx);
+	if ('command' in settings) {
+		const {file, args} = customCommand(settings.command, agentPrompt(task, plan));
+		return {file, args, env: fanoutEnv, format: settings.output === 'jsonl' ? 'jsonl' : 'text', cwd, droppedArgs: [], setupFiles: []};
+	}
+	// The agent's own `env:` first: fanout's variables win over it.
+	const withEnv = (extra: Record<string, string> = {}) => ({...settings.env, ...fanoutEnv, ...extra});
+	const guard = {taskId: task.id, runDir: ctx.runDir, workspace: ctx.workspace, ...(cwd === ctx.workspace ? {} : {root: cwd}), owns: task.owns};
+	const common = {...(settings.model ? {model: settings.model} : {}), allow: settings.allow, extraArgs: settings.args};
+	switch (settings.name) {
+		case 'claude': {
+			const {args, dropped} = claudeArgs({
+				...common,
+				prompt: taskPrompt(task, plan),
+				systemPrompt: ownershipBrief(task, plan),
+				permissionMode: resolvePermissionMode('claude', task, plan),
+				guardCommand: ctx.guardCommand,
+				guard,
+				...(ctx.resumeSessionId ? {resumeSessionId: ctx.resumeSessionId} : {}),
+			});
+			return {file: 'claude', args, env: withEnv(), format: 'claude', cwd, droppedArgs: dropped, setupFiles: []};
+		}
+		case 'codex': {
+			const {args, dropped} = codexArgs({
+				...common,
+				prompt: agentPrompt(task, plan),
+				sandbox: resolvePermissionMode('codex', task, plan),
+				cwd,
+				...(ctx.resumeSessionId ? {resumeSessionId: ctx.resumeSessionId} : {}),
+			});
+			return {file: 'codex', args, env: withEnv(), format: 'codex', cwd, droppedArgs: dropped, setupFiles: []};
+		}
+		case 'gemini': {
+			const {args, dropped} = geminiArgs({...common, prompt: agentPrompt(task, plan), approvalMode: resolvePermissionMode('gemini', task, plan)});
+			const settingsFile = geminiSettingsFile(ctx.runDir, task.id);
+			return {
+				file: 'gemini',
+				args,
+				env: withEnv({...geminiTrustEnv, GEMINI_CLI_SYSTEM_SETTINGS_PATH: settingsFile}),
+				format: 'gemini',
+				cwd,
+				droppedArgs: dropped,
+				setupFiles: [{path: settingsFile, content: geminiGuardSettings(ctx.guardCommand, guard)}],
+			};
+		}
+		case 'aider': {
+			const {args, dropped} = aiderArgs({
+				...common,
+				prompt: agentPrompt(task, plan),
+				files: files.owned,
+				readFiles: files.read,
+				history: aiderHistoryFiles(ctx.runDir, task.id),
+			});
+			return {file: 'aider', args, env: withEnv(), format: 'text', cwd, droppedArgs: dropped, setupFiles: []};
+		}
+	}
+}
+
+/**
+ * How to start the agent of a task. Aider's files are read from the task's root: its owned files
+ * and the files it reads that exist now; the invocation's setup files (Gemini's hook settings)
+ * are written to the run folder; everything else is computed.
  */
 export function agentInvocation(task: Task, plan: Plan, ctx: InvocationContext): AgentInvocation {
-	const agent = resolveAgent(task, plan);
-	const prompt = agentPrompt(task, plan);
-	const env = agentEnv(task, ctx);
-	if (typeof agent !== 'string') {
-		const {file, args} = customCommand(agent.command, prompt);
-		return {file, args, env, format: agent.output === 'jsonl' ? 'jsonl' : 'text'};
+	const settings = resolveAgentSettings(task, plan);
+	const root = ctx.cwd ?? ctx.workspace;
+	const aider = !('command' in settings) && settings.name === 'aider';
+	const files: TaskFiles = aider ? {owned: existingOwnedFiles(root, task.owns), read: existingOwnedFiles(root, task.reads)} : {owned: [], read: []};
+	const invocation = buildInvocation(task, plan, ctx, files);
+	for (const setup of invocation.setupFiles) {
+		fs.mkdirSync(path.dirname(setup.path), {recursive: true});
+		fs.writeFileSync(setup.path, setup.content);
 	}
-	switch (agent) {
-		case 'claude':
-			return {
-				file: 'claude',
-				args: claudeArgs({
-					prompt,
-					permissionMode: resolvePermissionMode('claude', task, plan),
-					guardCommand: ctx.guardCommand,
-					guard: {taskId: task.id, runDir: ctx.runDir, workspace: ctx.workspace, owns: task.owns},
-					resumeSessionId: ctx.resumeSessionId,
-				}),
-				env,
-				format: 'claude',
-			};
-		case 'codex':
-			return {
-				file: 'codex',
-				args: codexArgs({
-					prompt,
-					sandbox: resolvePermissionMode('codex', task, plan),
-					workspace: ctx.workspace,
-					resumeSessionId: ctx.resumeSessionId,
-				}),
-				env,
-				format: 'codex',
-			};
-		case 'gemini':
-			return {file: 'gemini', args: geminiArgs({prompt, approvalMode: resolvePermissionMode('gemini', task, plan)}), env, format: 'gemini'};
-		case 'aider':
-			return {file: 'aider', args: aiderArgs({prompt, files: existingOwnedFiles(ctx.workspace, task.owns)}), env, format: 'text'};
-	}
+	return invocation;
+}
+
+/** Quotes a word for display only when a shell would need it. */
+function displayWord(word: string): string {
+	return /^[A-Za-z0-9_@%+=:,./<>-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The command line of a task's agent as the review and approval screens show it: the real
+ * arguments, with the long values replaced by short placeholders (<prompt>, <ownership brief>,
+ * <guard hook>, <workspace>, <run>), Aider's files as the task's globs. Pure.
+ */
+export function agentCommandLine(task: Task, plan: Plan): string {
+	const ctx: InvocationContext = {workspace: '<workspace>', runDir: '<run>', guardCommand: ['fanout', 'guard']};
+	const invocation = buildInvocation(task, plan, ctx, {owned: task.owns, read: task.reads});
+	const long: Record<string, string> = {
+		[taskPrompt(task, plan)]: '<prompt>',
+		[agentPrompt(task, plan)]: '<prompt>',
+		[ownershipBrief(task, plan)]: '<ownership brief>',
+	};
+	const words = [invocation.file, ...invocation.args].map(word => {
+		if (long[word]) return long[word];
+		if (word.startsWith('{"hooks"')) return '<guard hook>';
+		return displayWord(word);
+	});
+	const env = Object.entries(invocation.env)
+		.filter(([name]) => !name.startsWith('FANOUT_'))
+		.map(([name, value]) => `${name}=${displayWord(value)}`);
+	return [...env, ...words].join(' ');
 }
 
 /** The parser for an invocation's output format. */

@@ -10,14 +10,26 @@ export type AgentFormat = 'claude' | 'codex' | 'gemini' | 'text' | 'jsonl';
 export type AgentInvocation = {
 	readonly file: string;
 	readonly args: readonly string[];
+	/** What fanout adds to the environment: the agent's `env:`, then FANOUT_* and the CLI's own needs (fanout's win). */
 	readonly env: Readonly<Record<string, string>>;
 	readonly format: AgentFormat;
+	/** Where to start the process: the task's own root (a worktree, or the workspace). */
+	readonly cwd: string;
+	/** The user's `args` left out because fanout passes the same option itself (see applyClashRule). */
+	readonly droppedArgs: readonly string[];
+	/** Files to write (in the run folder) before the agent starts, e.g. Gemini's hook settings. */
+	readonly setupFiles: readonly {readonly path: string; readonly content: string}[];
 };
 
 /** Where and how an agent runs, beyond the task and the plan. */
 export type InvocationContext = {
-	/** Absolute path of the workspace (the agent's cwd). */
+	/** Absolute path of the main workspace (the plan's folder). */
 	readonly workspace: string;
+	/**
+	 * Absolute path of the task's own root, where the agent runs: a git worktree of the workspace
+	 * when tasks are isolated, else the workspace itself (the default). Plan paths are relative to it.
+	 */
+	readonly cwd?: string;
 	/** Absolute path of this run's folder (`.fanout/runs/<id>`): the guard records refusals under it. */
 	readonly runDir: string;
 	/** How to start `fanout guard`, e.g. `[process.execPath, '/abs/dist/cli.js', 'guard']`. */

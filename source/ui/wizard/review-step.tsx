@@ -52,7 +52,8 @@ const fieldLabels: Record<FieldKind, string> = {
 /** An agent in words. */
 export function agentLabel(agent: AgentSpec | undefined): string {
 	if (agent === undefined) return 'default';
-	return typeof agent === 'string' ? agent : agent.command.join(' ');
+	if (typeof agent === 'string') return agent;
+	return 'command' in agent ? agent.command.join(' ') : agent.model ? `${agent.name} (${agent.model})` : agent.name;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
