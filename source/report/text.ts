@@ -131,7 +131,8 @@ export function formatReportText(report: RunReport, options: TextOptions): strin
 			task.tokens === null ? '' : `${thousands(task.tokens)} tokens`,
 		].filter(Boolean);
 		out.push('');
-		out.push(...wrap(`${task.id}  ${status}${task.reason && task.status !== 'passed' ? ` (${task.reason})` : ''} · ${facts.join(' · ')}`, width, '    ').map((l, i) => (i === 0 ? l.replace(status, paint(colourOf(task.status), status)) : l)).map((l, i) => (i === 0 ? `  ${l}` : l)));
+		const head = wrap(`  ${task.id}  ${status}${task.reason && task.status !== 'passed' ? ` (${task.reason})` : ''} · ${facts.join(' · ')}`, width, '    ');
+		out.push(...head.map((l, i) => (i === 0 ? l.replace(status, paint(colourOf(task.status), status)) : l)));
 		if (task.files.length > 0) {
 			para(`changed files (${task.files.length}):`, '    ');
 			for (const file of task.files) para(`${fileMark(file)} ${fileLabel(file)}${fileCounts(file) ? `  ${fileCounts(file)}` : ''}`, '      ');
