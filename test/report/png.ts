@@ -92,3 +92,24 @@ export function distinctColours(image: Image): number {
 	for (let i = 0; i < image.data.length; i += image.channels * 7) seen.add(((image.data[i]! >> 4) << 8) | ((image.data[i + 1]! >> 4) << 4) | (image.data[i + 2]! >> 4));
 	return seen.size;
 }
+
+/** Rows (y) holding a horizontal run of at least `minRun` pixels of the colour: bars, not glyphs or dots. */
+export function barRows(image: Image, hex: string, minRun = 30, tolerance = 10): number[] {
+	const r = parseInt(hex.slice(1, 3), 16);
+	const g = parseInt(hex.slice(3, 5), 16);
+	const b = parseInt(hex.slice(5, 7), 16);
+	const rows: number[] = [];
+	for (let y = 0; y < image.height; y++) {
+		let run = 0;
+		for (let x = 0; x < image.width; x++) {
+			const i = (y * image.width + x) * image.channels;
+			const near = Math.abs(image.data[i]! - r) <= tolerance && Math.abs(image.data[i + 1]! - g) <= tolerance && Math.abs(image.data[i + 2]! - b) <= tolerance;
+			run = near ? run + 1 : 0;
+			if (run >= minRun) {
+				rows.push(y);
+				break;
+			}
+		}
+	}
+	return rows;
+}
