@@ -88,7 +88,6 @@ export function buildReport(events: readonly JournalEvent[], folder: RunFolder):
 
 	for (const entry of entries) {
 		const when = at(entry);
-		if (entry.type !== 'run.finished') lastAt = Math.max(lastAt, when);
 		switch (entry.type) {
 			case 'run.started': {
 				runStarts++;
@@ -227,6 +226,8 @@ export function buildReport(events: readonly JournalEvent[], folder: RunFolder):
 			default:
 				break;
 		}
+		// After the entry: a resume measures its gap from the interrupted run's last event.
+		if (entry.type !== 'run.finished') lastAt = Math.max(lastAt, when);
 	}
 
 	const finished = state.finished;

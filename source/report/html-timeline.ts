@@ -14,13 +14,15 @@ const PHASE_ROW = 28;
 const AXIS = 30;
 const BAR = 14;
 
-/** A "nice" tick step (1, 2, 5 x 10^n ms) giving about `count` ticks over `span`. */
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+/** Steps a clock reader finds round: never 50 s or 9 minutes. */
+const STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, SECOND, 2 * SECOND, 5 * SECOND, 10 * SECOND, 15 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, 60 * MINUTE];
+
+/** A round tick step giving about `count` ticks over `span` ms; whole hours past the table. */
 export function tickStep(span: number, count = 8): number {
 	const rough = Math.max(1, span / count);
-	const power = 10 ** Math.floor(Math.log10(rough));
-	const step = [1, 2, 5, 10].map(m => m * power).find(s => s >= rough) ?? rough;
-	// Whole seconds read better than 2.5 s; minutes than 50 s.
-	return step >= 60_000 ? Math.ceil(step / 60_000) * 60_000 : step;
+	return STEPS.find(step => step >= rough) ?? Math.ceil(rough / (60 * MINUTE)) * 60 * MINUTE;
 }
 
 /** The timeline as inline SVG. */
