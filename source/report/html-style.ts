@@ -27,6 +27,7 @@ h2 { font-size: 18px; margin: 40px 0 12px; letter-spacing: -0.005em; }
 h3 { font-size: 16px; margin: 0; }
 code, pre, .mono { font-family: var(--mono); font-size: 13px; }
 .eyebrow { color: var(--muted); font-size: 13px; text-transform: uppercase; letter-spacing: 0.08em; }
+.eyebrow .mono { text-transform: none; letter-spacing: 0; }
 .goal { color: var(--muted); max-width: 70ch; margin: 0 0 16px; }
 .head { display: flex; flex-wrap: wrap; align-items: center; gap: 12px; }
 .badge { display: inline-flex; align-items: center; gap: 6px; padding: 3px 12px; border-radius: 999px; font-weight: 600; font-size: 14px; color: #fff; background: var(--muted); }

@@ -71,7 +71,7 @@ export function timelineSvg(report: RunReport): Html {
 	const ticks: Html[] = [];
 	for (let t = 0; t <= span + 1; t += step) {
 		const tx = fixed(x(report.startedAt + t));
-		ticks.push(h`<line class="tl-grid" x1="${tx}" y1="${AXIS - 6}" x2="${tx}" y2="${height}"/><text class="tl-tick" x="${tx}" y="${AXIS - 12}" text-anchor="middle">${duration(t)}</text>`);
+		ticks.push(h`<line class="tl-grid" x1="${tx}" y1="${AXIS - 6}" x2="${tx}" y2="${height}"/><text class="tl-tick" x="${tx}" y="${AXIS - 12}" text-anchor="middle">${tickLabel(t)}</text>`);
 	}
 	const waits = report.waits.map(w => {
 		const wx = x(w.from);
@@ -85,3 +85,13 @@ ${ticks}${waits}${raw('\n')}${rows}
 }
 
 const fixed = (n: number) => Number(n.toFixed(1));
+
+/** An axis label: "0", "250ms", "5s", "1.5s", "2m", "1m30s". */
+export function tickLabel(ms: number): string {
+	if (ms === 0) return '0';
+	if (ms < SECOND) return `${Math.round(ms)}ms`;
+	if (ms < MINUTE) return ms % SECOND === 0 ? `${ms / SECOND}s` : `${(ms / SECOND).toFixed(1)}s`;
+	const m = Math.floor(ms / MINUTE);
+	const s = Math.round((ms % MINUTE) / SECOND);
+	return s === 0 ? `${m}m` : `${m}m${String(s).padStart(2, '0')}s`;
+}

@@ -7,7 +7,7 @@ import {buildReport, type RunFolder} from '../../source/report/build.js';
 import {criticalPath} from '../../source/report/critical-path.js';
 import {h, html} from '../../source/report/escape.js';
 import {formatReportHtml} from '../../source/report/html.js';
-import {tickStep} from '../../source/report/html-timeline.js';
+import {tickLabel, tickStep} from '../../source/report/html-timeline.js';
 import {splitPatch} from '../../source/report/patch.js';
 import {planChanges} from '../../source/report/plan-changes.js';
 import {wrap} from '../../source/report/text.js';
@@ -81,6 +81,7 @@ test('tick steps are round: 1, 2, 5 x 10^n under a second, then 1-30 s, 1-60 min
 	assert.equal(tickStep(3_600_000), 600_000);
 	assert.equal(tickStep(36_000_000), 7_200_000);
 	assert.equal(tickStep(1), 1);
+	assert.deepEqual([0, 250, 5_000, 1_500, 120_000, 90_000].map(tickLabel), ['0', '250ms', '5s', '1.5s', '2m', '1m30s']);
 });
 
 const ev = (type: string, at: number, fields: Record<string, unknown> = {}): JournalEvent => ({type, time: new Date(at).toISOString(), at, ...fields});
