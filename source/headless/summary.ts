@@ -87,5 +87,6 @@ export function formatSummary(ctx: OrchestratorContext, outcomeLine: string, opt
 		for (const revision of ctx.revisions.slice(1)) out.push(`  r${revision.number}: ${revision.decision} (plan.r${revision.number}.yaml)`);
 	}
 	out.push('', `logs and journal: ${relative(options.workspace, options.runDir) || '.'}/`);
+	out.push(`report: fanout report ${ctx.runId} --html report.html`);
 	return `${out.join('\n')}\n`;
 }

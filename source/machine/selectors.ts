@@ -154,7 +154,7 @@ export function summaryRows(ctx: OrchestratorContext): SummaryRow[] {
  * time each phase's tasks took together (waits for approval and decisions left out). Undefined
  * under 1.1x, where there is nothing to tell.
  */
-export function parallelSpeedup(context: OrchestratorContext): number | undefined {
+export function parallelSpeedup(context: Pick<OrchestratorContext, 'plan' | 'tasks'>): number | undefined {
 	let serial = 0;
 	let parallel = 0;
 	for (const phase of context.plan.phases) {

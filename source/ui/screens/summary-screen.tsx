@@ -82,8 +82,8 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const reportWidth = Math.max(10, width - fixed);
 	const runFolder = join(context.workspace, '.fanout', 'runs', context.runId);
 
-	// Title, blank, table head, blank, revisions, logs, key bar.
-	const room = Math.max(1, height - 7);
+	// Title, blank, table head, blank, revisions, logs, report hint, key bar.
+	const room = Math.max(1, height - 8);
 	// The timeline (a bar per task that ran, over the run's time) only when everything else fits.
 	const ran = rows.filter(({task}) => context.tasks[task.id]?.startedAt !== undefined);
 	// The timeline's own label column: its heading is longer than most task ids.
@@ -191,6 +191,10 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 			<Text wrap="truncate-end">
 				{' '}
 				logs and journal: {runFolder}
+			</Text>
+			<Text dimColor wrap="truncate-end">
+				{' '}
+				report: fanout report {context.runId} --html report.html
 			</Text>
 			<Box flexGrow={1} />
 			<KeyBar width={width} keys={keys} />
