@@ -12,6 +12,7 @@ const commands: Record<string, {readonly load: Loader; readonly summary: string}
 	run: {load: async () => (await import('./commands/run.js')).runCommand, summary: 'run a plan (interactive in a terminal, headless otherwise)'},
 	resume: {load: async () => (await import('./commands/run.js')).resumeCommand, summary: 'continue an interrupted run (default: the latest unfinished)'},
 	runs: {load: async () => (await import('./commands/runs.js')).runsCommand, summary: 'list the runs of this workspace'},
+	clean: {load: async () => (await import('./commands/clean.js')).cleanCommand, summary: "remove fanout's git worktrees and refs for this workspace"},
 	demo: {load: async () => (await import('./commands/demo.js')).demoCommand, summary: 'run the bundled demo in a temporary copy of the sample repository'},
 	validate: {load: async () => (await import('./commands/validate.js')).validateCommand, summary: 'check a plan before running it'},
 	schedule: {load: async () => (await import('./commands/schedule.js')).scheduleCommand, summary: 'turn a flat task list into phases'},
