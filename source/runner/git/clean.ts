@@ -56,16 +56,17 @@ export async function cleanWorkspace(workspace: string): Promise<GitResult<Clean
 		const deleted = await git(['update-ref', '--stdin'], {cwd: facts.top, input: refs.map(ref => `delete ${ref}\n`).join('')});
 		if (!deleted.ok) return deleted;
 	}
-	const dir = fanoutGitDir(facts);
-	rmSync(dir, {recursive: true, force: true});
-	removeIfEmpty(dirname(dir));
+	removePoolFolder(facts);
 	return {ok: true, value: {worktrees: worktrees.value.removed, refs, pruned: worktrees.value.pruned}};
 }
 
-function removeIfEmpty(dir: string): void {
+/** Deletes the workspace's folder under `<common git dir>/fanout/`, and that folder once empty. */
+export function removePoolFolder(facts: RepoFacts): void {
+	const dir = fanoutGitDir(facts);
+	rmSync(dir, {recursive: true, force: true});
 	try {
-		if (readdirSync(dir).length === 0) rmdirSync(dir);
+		if (readdirSync(dirname(dir)).length === 0) rmdirSync(dirname(dir));
 	} catch {
-		// Missing or not empty: leave it.
+		// Missing or not empty (another workspace's pool): leave it.
 	}
 }

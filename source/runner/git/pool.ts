@@ -6,7 +6,7 @@
 
 import {existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, isAbsolute, join, resolve} from 'node:path';
-import {removePoolWorktrees} from './clean.js';
+import {removePoolFolder, removePoolWorktrees} from './clean.js';
 import {git, type GitResult} from './exec.js';
 import {DEFAULT_LINKED_FOLDERS, linkFolders} from './links.js';
 import {fanoutGitDir, repoFacts} from './repo.js';
@@ -211,7 +211,7 @@ export class WorktreePool {
 		this.busy.clear();
 		const result = await removePoolWorktrees(this.facts);
 		this.close();
-		if (result.ok) rmSync(fanoutGitDir(this.facts), {recursive: true, force: true});
+		if (result.ok) removePoolFolder(this.facts);
 		return result;
 	}
 
@@ -244,7 +244,7 @@ export class WorktreePool {
 	private ready(slot: string, commit: string): GitResult<Worktree> {
 		const root = this.path(slot);
 		const prefix = this.facts.prefix;
-		const cwd = prefix ? join(root, prefix) : root;
+		const cwd = prefix ? join(root, prefix.replace(/\/$/, '')) : root;
 		try {
 			mkdirSync(cwd, {recursive: true});
 			const linked = linkFolders(this.facts.workspace, cwd, this.linkEntries).map(folder => `${prefix}${folder}`);
