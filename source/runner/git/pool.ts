@@ -80,7 +80,7 @@ export function pruneStalePoolEntries(facts: RepoFacts): string[] {
 	const admin = join(facts.commonDir, 'worktrees');
 	const dir = poolWorktreesDir(facts);
 	const removed: string[] = [];
-	let names: string[] = [];
+	let names: string[];
 	try {
 		names = readdirSync(admin);
 	} catch {
