@@ -94,7 +94,8 @@ export function pruneStalePoolEntries(facts: RepoFacts): string[] {
 			continue;
 		}
 		const tree = dirname(gitdir);
-		if (dirname(tree) !== dir || existsSync(gitdir)) continue;
+		// A `locked` entry is one git is still creating (or a user locked): never ours to drop.
+		if (dirname(tree) !== dir || existsSync(gitdir) || existsSync(join(admin, name, 'locked'))) continue;
 		rmSync(join(admin, name), {recursive: true, force: true});
 		removed.push(name);
 	}
@@ -171,7 +172,9 @@ export class WorktreePool {
 			if (!this.busy.has(name) && !slots.includes(name) && !free.includes(name)) slots.push(name);
 		}
 		for (const slot of slots) this.busy.add(slot);
-		if (listed.value.some(entry => entry.prunable)) pruneStalePoolEntries(this.facts);
+		// Once, before any creation starts: pruning while `git worktree add` runs could drop the
+		// record of a worktree whose folder git has not written yet.
+		pruneStalePoolEntries(this.facts);
 		let done = 0;
 		const results = await mapLimited(slots, this.options.parallel ?? 8, async slot => {
 			const warm = free.includes(slot);
@@ -222,9 +225,11 @@ export class WorktreePool {
 	private async create(slot: string, commit: string): Promise<GitResult<Worktree>> {
 		const path = this.path(slot);
 		// Leftovers of a slot git no longer knows (or knows but cannot use) go first.
-		await git(['worktree', 'remove', '--force', '--force', path], {cwd: this.facts.top});
-		rmSync(path, {recursive: true, force: true});
-		pruneStalePoolEntries(this.facts);
+		// (`add --force` then takes over a record whose folder is missing.)
+		if (existsSync(path)) {
+			await git(['worktree', 'remove', '--force', '--force', path], {cwd: this.facts.top});
+			rmSync(path, {recursive: true, force: true});
+		}
 		const added = await git(['worktree', 'add', '--detach', '--force', '--quiet', path, commit], {cwd: this.facts.top});
 		if (!added.ok) return added;
 		return this.ready(slot, commit);

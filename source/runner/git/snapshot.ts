@@ -8,6 +8,7 @@ import {copyFileSync, existsSync, mkdirSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import {randomBytes} from 'node:crypto';
 import {git, type GitResult} from './exec.js';
+import {expandLinkEntries} from './links.js';
 import {fanoutGitDir, fanoutRefPrefix, repoFacts} from './repo.js';
 import type {RepoFacts, Snapshot} from './types.js';
 
@@ -21,8 +22,9 @@ const SNAPSHOT_IDENTITY = {
 
 export type SnapshotOptions = {
 	/**
-	 * Workspace-relative folders left out of the snapshot even when git does not ignore them
-	 * (the linked folders, such as a node_modules no .gitignore mentions). `.fanout` always is.
+	 * Link entries (the pool's `linkEntries`: workspace-relative, `*` segments allowed) whose
+	 * folders are left out of the snapshot even when git does not ignore them, such as a
+	 * node_modules no .gitignore mentions. `.fanout` always is.
 	 */
 	readonly exclude?: readonly string[];
 	/**
@@ -55,7 +57,7 @@ export async function takeSnapshot(workspace: string, options: SnapshotOptions =
 			if (!seeded.ok) return seeded;
 		}
 		const env = {GIT_INDEX_FILE: indexFile};
-		const excludes = ['.fanout', ...(options.exclude ?? [])].map(folder => excludePathspec(facts.prefix, folder));
+		const excludes = ['.fanout', ...expandLinkEntries(facts.workspace, options.exclude ?? [])].map(folder => excludePathspec(facts.prefix, folder));
 		const added = await git(['add', '-A', '--', ':/', ...excludes], {cwd: facts.top, env});
 		if (!added.ok) return added;
 		const tree = await git(['write-tree'], {cwd: facts.top, env});
