@@ -13,6 +13,7 @@ const commands: Record<string, {readonly load: Loader; readonly summary: string}
 	resume: {load: async () => (await import('./commands/run.js')).resumeCommand, summary: 'continue an interrupted run (default: the latest unfinished)'},
 	runs: {load: async () => (await import('./commands/runs.js')).runsCommand, summary: 'list the runs of this workspace'},
 	report: {load: async () => (await import('./commands/report.js')).reportCommand, summary: 'report on a run: text, --json, or a self-contained --html page'},
+	clean: {load: async () => (await import('./commands/clean.js')).cleanCommand, summary: "remove fanout's git worktrees and refs for this workspace"},
 	demo: {load: async () => (await import('./commands/demo.js')).demoCommand, summary: 'run the bundled demo in a temporary copy of the sample repository'},
 	validate: {load: async () => (await import('./commands/validate.js')).validateCommand, summary: 'check a plan before running it'},
 	schedule: {load: async () => (await import('./commands/schedule.js')).scheduleCommand, summary: 'turn a flat task list into phases'},

@@ -20,6 +20,7 @@ const benches: Record<string, () => Promise<unknown>> = {
 	tui: benchTui,
 	detect: benchDetect,
 	watcher: () => benchWatcher({log: line => console.log(line)}),
+	worktree: async () => (await import('./worktree.js')).benchWorktree(),
 };
 
 if (!existsSync(cli)) {
