@@ -344,5 +344,5 @@ function lastAttemptOf(attempts: readonly MutableAttempt[], taskId: string): Mut
 function agentName(agent: Plan['agent']): string {
 	if (agent === undefined) return 'agent';
 	if (typeof agent === 'string') return agent;
-	return agent.command[0] ?? 'agent';
+	return 'command' in agent ? (agent.command[0] ?? 'agent') : agent.name;
 }
