@@ -118,31 +118,6 @@ export function taskCommand(task: Task, plan: Plan): string {
 	return task.prompt === undefined ? name : `${name} -p ${JSON.stringify(task.prompt)}`;
 }
 
-/** Signal name to exit code, as the engine exits: 128 + signal number. */
-const signalCodes = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const;
-
-/**
- * The exit code of a finished run: 0 passed, 1 failed or aborted, 2 invalid plan, 3 stopped
- * on an unresolved conflict, 129/130/143 on signals (the README's table).
- */
-export function runExitCode(state: string, context: OrchestratorContext): number {
-	if (context.signal !== undefined) return signalCodes[context.signal];
-	if (state === 'invalid') return 2;
-	switch (context.outcome) {
-		case 'passed':
-			return 0;
-		case 'conflict':
-			return 3;
-		case 'interrupted':
-			return 130;
-		case 'failed':
-		case 'aborted':
-			return 1;
-		case undefined:
-			return state === 'done' ? 0 : 1;
-	}
-}
-
 /** Why a task failed, in plain words, from what the engine recorded. */
 export function failureReason(run: TaskRun | undefined): string {
 	if (run === undefined) return 'did not run';
