@@ -5,7 +5,7 @@
 
 import {spawn} from 'node:child_process';
 import fg from 'fast-glob';
-import type {FileChange} from '../machine/types.js';
+import type {FileChange} from '../plan/conflict.js';
 
 /** What the scan remembers of one file: enough to notice a write. */
 export type FileStamp = {readonly size: number; readonly mtimeMs: number};
