@@ -8,7 +8,7 @@ import type {OutputStore, OutputTail} from './types.js';
 import type {LineBatchSink} from './headless-sink.js';
 import {countNewlines, decodeLines, LineSplitter} from './lines.js';
 import {Ring, DEFAULT_RING_SIZE} from './ring.js';
-import {DEFAULT_MAX_LINE_CHARS, displayLine} from './sanitize.js';
+import {DEFAULT_MAX_LINE_CHARS, displayLine} from '../text/sanitize.js';
 
 export {DEFAULT_MAX_LINE_CHARS};
 

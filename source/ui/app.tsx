@@ -4,7 +4,7 @@
 import {useMemo} from 'react';
 import {Box} from 'ink';
 import type {OutputStore} from '../runner/types.js';
-import {sanitizeLine} from '../runner/sanitize.js';
+import {sanitizeLine} from '../text/sanitize.js';
 import type {OrchestratorView, PhaseInfo} from './view.js';
 import {useOrchestrator} from './hooks/use-orchestrator.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';

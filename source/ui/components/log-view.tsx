@@ -4,7 +4,7 @@ import {useEffect, useMemo, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import type {OutputStore} from '../../runner/types.js';
-import {decodeLine, stripColour} from '../../runner/sanitize.js';
+import {decodeLine, stripColour} from '../../text/sanitize.js';
 import {useTailVersion} from '../hooks/clock.js';
 import {LogIndex} from '../log-index.js';
 import {statusStyle, useColor, useColorOn, type AnyStatus} from '../theme.js';
