@@ -235,6 +235,7 @@ function session(prepared: Prepared, runId: string, runDir: string, flags: Flags
 /** The TUI as the session's driver; loaded only when a run is interactive. */
 function interactiveDriver(prepared: Prepared, runDir: string, io: CommandIO, planFileEditable: boolean): Driver {
 	return {
+		describesPhases: true,
 		async drive(engine) {
 			const {runInteractive} = await withoutFetch(() => import('../ui/tui.js'));
 			return runInteractive(engine, {

@@ -10,6 +10,9 @@ import {watchGuardRefusals} from '../runner/guard.js';
 import {createIgnore} from '../runner/ignore.js';
 import type {IgnorePredicate} from '../runner/ignore.js';
 import {appendEvent} from '../runner/journal.js';
+import {describePhase} from '../runner/phase-info.js';
+import type {PhaseInfo} from '../runner/phase-info.js';
+import type {Plan} from '../plan/types.js';
 import {watchWorkspace} from '../runner/watcher.js';
 import type {Watcher} from '../runner/watcher.js';
 import {createPhaseEndCheck} from './phase-end.js';
@@ -77,6 +80,18 @@ export function createEngine(options: EngineOptions): Engine {
 		if (entry.type === 'phase.awaiting') void phaseEnd.quietSnapshot().catch(() => undefined);
 		options.onJournal?.(entry);
 	});
+
+	// The phase awaiting approval, described once (the scan reads the disk: not per frame). The
+	// engine subscribes before any driver, so the description is there when the screen renders.
+	let described: {readonly plan: Plan; readonly phaseIndex: number; readonly info: PhaseInfo} | undefined;
+	if (options.describePhases) {
+		actor.subscribe(snapshot => {
+			if (snapshot.value !== 'awaitingApproval') return;
+			const {plan, phaseIndex} = snapshot.context;
+			if (described?.plan === plan && described.phaseIndex === phaseIndex) return;
+			described = {plan, phaseIndex, info: describePhase(plan, phaseIndex, workspace)};
+		});
+	}
 
 	let stopGuard: (() => void) | undefined;
 	let resolveFinished: () => void = () => undefined;
@@ -148,6 +163,9 @@ export function createEngine(options: EngineOptions): Engine {
 		close() {
 			stopGuard?.();
 			void watcher?.close();
+		},
+		phaseInfo(phaseIndex, plan) {
+			return described?.phaseIndex === phaseIndex && described.plan === plan ? described.info : undefined;
 		},
 	};
 }

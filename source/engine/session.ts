@@ -44,6 +44,8 @@ export type Driver = {
 	readonly sink?: LineBatchSink;
 	/** Each journal entry, with the plan as of the latest revision. */
 	readonly onJournal?: (entry: JournalEntry, plan: Plan) => void;
+	/** The driver shows each phase's files and agents before approval: the engine describes them. */
+	readonly describesPhases?: boolean;
 	/** Runs the engine to its end; resolves with the exit code, or 'edit-plan'. */
 	drive(engine: Engine): Promise<number | EditPlanRequest>;
 };
@@ -93,6 +95,7 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 		...(resumed.nextConflictId === undefined ? {} : {nextConflictId: resumed.nextConflictId}),
 		...(resumed.openConflicts && resumed.openConflicts.length > 0 ? {openConflicts: resumed.openConflicts} : {}),
 		...(options.onWarning ? {onWarning: options.onWarning} : {}),
+		...(driver.describesPhases ? {describePhases: true} : {}),
 		onJournal: entry => {
 			if (entry.type === 'revision.created') {
 				writeFileSync(join(runDir, `plan.r${entry.number}.yaml`), planToYaml(entry.plan));

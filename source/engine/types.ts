@@ -8,6 +8,7 @@ import type {OrchestratorContext, OrchestratorEvent, OrchestratorInput, Revision
 import type {Plan, ValidationReport} from '../plan/types.js';
 import type {LineBatchSink} from '../runner/headless-sink.js';
 import type {TaskOutputStore} from '../runner/output.js';
+import type {PhaseInfo} from '../runner/phase-info.js';
 
 /** Everything the engine needs for one run. */
 export type EngineOptions = {
@@ -37,6 +38,8 @@ export type EngineOptions = {
 	readonly onWarning?: (message: string) => void;
 	/** Each journal entry, after it is appended to events.jsonl (headless --json prints them). */
 	readonly onJournal?: (entry: JournalEntry) => void;
+	/** Look at the workspace and PATH for each phase awaiting approval (the TUI's approval screen). */
+	readonly describePhases?: boolean;
 };
 
 export type OrchestratorActor = Actor<typeof orchestratorMachine>;
@@ -56,6 +59,11 @@ export type Engine = {
 	readonly finished: Promise<void>;
 	/** Stops watching guard refusals and the workspace; call once the run is over. */
 	close(): void;
+	/**
+	 * What the approval screen says about phase `phaseIndex` of `plan` (files owned, agents found),
+	 * computed once when the phase started awaiting approval (describePhases), never in a render.
+	 */
+	phaseInfo(phaseIndex: number, plan: Plan): PhaseInfo | undefined;
 };
 
 /**

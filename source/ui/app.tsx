@@ -4,6 +4,7 @@
 import {useMemo} from 'react';
 import {Box} from 'ink';
 import type {OutputStore} from '../runner/types.js';
+import type {Plan} from '../plan/types.js';
 import {sanitizeLine} from '../text/sanitize.js';
 import type {OrchestratorView, PhaseInfo} from './view.js';
 import {useOrchestrator} from './hooks/use-orchestrator.js';
@@ -47,8 +48,8 @@ export type AppProps = {
 	readonly now?: () => number;
 	/** Files each task owns today, for the approval screen. */
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
-	/** Looks up what the approval screen says about a phase: files owned today, agents on PATH. */
-	readonly phaseInfo?: (phaseIndex: number) => PhaseInfo;
+	/** What the approval screen says about a phase (files owned today, agents on PATH): a lookup, computed by the engine, not here. */
+	readonly phaseInfo?: (phaseIndex: number, plan: Plan) => PhaseInfo | undefined;
 };
 
 const finalStates = new Set(['invalid', 'done', 'failed', 'aborted']);
@@ -78,7 +79,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 	const send = actor.send.bind(actor);
 	// Looked up once per phase (and plan revision) awaiting approval, not on every frame.
 	const approvalInfo = useMemo(
-		() => (state === 'awaitingApproval' ? phaseInfo?.(context.phaseIndex) : undefined),
+		() => (state === 'awaitingApproval' ? phaseInfo?.(context.phaseIndex, context.plan) : undefined),
 		[state, context.phaseIndex, context.plan, phaseInfo],
 	);
 	const control = useOverlay(state, finalStates.has(state), send, () => onExit(exitCode(state, context)));

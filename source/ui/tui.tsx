@@ -11,7 +11,6 @@ import type {Conflict} from '../machine/types.js';
 import type {Plan} from '../plan/types.js';
 import type {EditResult} from '../runner/edit-plan.js';
 import type {EditPlanRequest, Engine} from '../engine/types.js';
-import {describePhase} from '../runner/phase-info.js';
 import {InkWriter, lendTerminal, SHOW_CURSOR} from './lend-terminal.js';
 
 export type InteractiveOptions = {
@@ -86,10 +85,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 				onExit={code => leave(code)}
 				{...(options.planFileEditable ? {onEditPlanFile: () => leave('edit-plan')} : {})}
 				onWriteBack={options.writeBack}
-				phaseInfo={phaseIndex => {
-					const {context} = engine.actor.getSnapshot();
-					return describePhase(context.plan, phaseIndex, context.workspace);
-				}}
+				phaseInfo={(phaseIndex, plan) => engine.phaseInfo(phaseIndex, plan)}
 				{...(onEditPlan ? {onEditPlan} : {})}
 			/>
 			<InkWriter onWriter={onWriter} />
