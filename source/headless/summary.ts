@@ -6,7 +6,7 @@ import {summaryRows, totalCost} from '../machine/selectors.js';
 import type {SummaryRow} from '../machine/selectors.js';
 import type {OrchestratorContext} from '../machine/types.js';
 import type {TaskStatus} from '../plan/types.js';
-import {sanitizeLine, stripColour} from '../runner/sanitize.js';
+import {sanitizeLine, stripColour} from '../text/sanitize.js';
 
 type Options = {
 	readonly color: boolean;

@@ -16,10 +16,8 @@ import {
 	runHasFailures,
 	scanNeeded,
 	scanSettled,
-	taskChildId,
-	WATCHER_ID,
-	verifyChildId,
 } from './progress.js';
+import {taskChildId, verifyChildId, WATCHER_ID} from './child-ids.js';
 import type {MachineContext} from './progress.js';
 import type {
 	OrchestratorEvent,

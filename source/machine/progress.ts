@@ -4,6 +4,7 @@
 
 import {dependentsOf, findTask} from '../plan/revise.js';
 import type {Plan, Task, TaskStatus, ValidationReport} from '../plan/types.js';
+import {taskChildId, verifyChildId, WATCHER_ID} from './child-ids.js';
 import type {JournalEntry} from './journal-events.js';
 import type {
 	Conflict,
@@ -27,10 +28,6 @@ export type ScanState = {readonly enabled: boolean; readonly requested?: number;
 /** The machine's context: the shared contract plus its injected clock and validator. */
 export type MachineContext = OrchestratorContext & {readonly env: MachineEnv; readonly scan: ScanState};
 
-/** Child actor ids, so the runner, the UI and tests name them alike. */
-export const taskChildId = (taskId: string) => `task:${taskId}`;
-export const verifyChildId = (index: number) => `verify:${index}`;
-export const WATCHER_ID = 'watcher';
 
 type Spawn =
 	| {readonly kind: 'task'; readonly id: string; readonly input: TaskActorInput}

@@ -3,7 +3,7 @@
 
 import {dependentsOf} from '../plan/revise.js';
 import type {Phase} from '../plan/types.js';
-import type {Conflict, OrchestratorContext, OrchestratorState, TaskRun} from './types.js';
+import type {Conflict, OrchestratorContext, TaskRun} from './types.js';
 
 /** The phase under way (or awaiting approval), if any. */
 export function currentPhase(ctx: OrchestratorContext): (Phase & {readonly index: number}) | undefined {
@@ -69,39 +69,6 @@ export function skipWouldAlsoSkip(ctx: OrchestratorContext, taskId: string): str
 	return dependentsOf(ctx.plan, [taskId])
 		.map(d => d.id)
 		.filter(id => ctx.tasks[id]?.status === 'pending');
-}
-
-/** The part of an actor snapshot the exit code depends on. */
-export type FinishedSnapshot = {
-	readonly status: string;
-	readonly value: unknown;
-	readonly context: Pick<OrchestratorContext, 'outcome' | 'signal'>;
-};
-
-const invalidState: OrchestratorState = 'invalid';
-
-const SIGNAL_EXIT = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const;
-
-/**
- * The process exit code of a finished run, or undefined while it runs: 0 passed; 1 a task or a
- * verify command failed, or the user aborted; 2 invalid plan; 3 stopped on a conflict;
- * 128 + signal number when interrupted.
- */
-export function exitCodeOf(snapshot: FinishedSnapshot): number | undefined {
-	if (snapshot.value === invalidState) return 2;
-	if (snapshot.status !== 'done') return undefined;
-	switch (snapshot.context.outcome) {
-		case 'passed':
-			return 0;
-		case 'conflict':
-			return 3;
-		case 'interrupted':
-			return SIGNAL_EXIT[snapshot.context.signal ?? 'SIGINT'];
-		case 'failed':
-		case 'aborted':
-		case undefined:
-			return 1;
-	}
 }
 
 /** One line of the run summary. */

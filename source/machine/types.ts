@@ -4,29 +4,10 @@
 
 import type {Plan, Task, TaskStatus, ValidationReport} from '../plan/types.js';
 
-/** How a conflict was found. */
-export type ConflictHow = 'declared' | 'watcher' | 'blocked' | 'agent-report' | 'phase-end-scan';
+import type {ChangeKind, Conflict, ConflictHow, FileChange} from '../plan/conflict.js';
 
-export type ChangeKind = 'add' | 'change' | 'unlink' | 'rename';
-
-/** A file a task needed or touched outside its ownership. */
-export type Conflict = {
-	readonly id: number;
-	/** The culprit when known; undefined when several running tasks are suspects. */
-	readonly taskId?: string;
-	/** Tasks that may have made the change (all running tasks, when the watcher cannot tell). */
-	readonly suspects: readonly string[];
-	/** Workspace-relative, forward slashes. */
-	readonly path: string;
-	readonly how: ConflictHow;
-	/** The worker's own words (after ` -- ` in a FANOUT-NEEDS line), or the guard's. */
-	readonly reason?: string;
-	/** The task that owns the path, if any (in any phase). */
-	readonly owner?: string;
-	readonly changeKind?: ChangeKind;
-	/** Epoch ms. */
-	readonly at: number;
-};
+// Shared with the runner and the UI, so they live in plan/ (the lowest layer).
+export type {ChangeKind, Conflict, ConflictHow, FileChange};
 
 /** Per-task state during a run. */
 export type TaskRun = {
@@ -157,8 +138,6 @@ export type WatcherActorInput = {
 	readonly plan: Plan;
 	readonly phaseIndex: number;
 };
-
-export type FileChange = {readonly path: string; readonly kind: ChangeKind; readonly at: number};
 
 export type ConflictChoice = 'grant' | 'defer' | 'skip' | 'edit' | 'abort';
 

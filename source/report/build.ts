@@ -3,11 +3,12 @@
 
 import {foldJournal} from '../machine/journal-events.js';
 import type {JournalEntry} from '../machine/journal-events.js';
-import {exitCodeOf, parallelSpeedup} from '../machine/selectors.js';
+import {parallelSpeedup} from '../machine/selectors.js';
+import {exitCodeOf} from '../machine/exit-code.js';
 import type {ConflictHow, RunOutcome} from '../machine/types.js';
 import type {Plan, TaskStatus} from '../plan/types.js';
 import type {JournalEvent} from '../runner/journal.js';
-import {sanitizeLine, stripColour} from '../runner/sanitize.js';
+import {sanitizeLine, stripColour} from '../text/sanitize.js';
 import {criticalPath} from './critical-path.js';
 import {planChanges} from './plan-changes.js';
 import {REPORT_VERSION} from './types.js';

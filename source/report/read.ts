@@ -4,7 +4,7 @@
 import {closeSync, existsSync, fstatSync, openSync, readFileSync, readSync} from 'node:fs';
 import {join, relative} from 'node:path';
 import {listRuns, logPathFor, readEvents, runsDir} from '../runner/journal.js';
-import {decodeLine} from '../runner/sanitize.js';
+import {decodeLine} from '../text/sanitize.js';
 import {buildReport} from './build.js';
 import type {RunReport} from './types.js';
 

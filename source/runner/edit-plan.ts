@@ -7,7 +7,7 @@ import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import type {Conflict} from '../machine/types.js';
+import type {Conflict} from '../plan/conflict.js';
 import {parsePlanText} from '../plan/load.js';
 import type {Finding, Plan} from '../plan/types.js';
 import {planToYaml} from '../plan/yaml.js';

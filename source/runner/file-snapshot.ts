@@ -6,7 +6,7 @@
 import {spawn} from 'node:child_process';
 import fg from 'fast-glob';
 import {ignoredFolders} from '../plan/ignored-folders.js';
-import type {FileChange} from '../machine/types.js';
+import type {FileChange} from '../plan/conflict.js';
 
 /** What the scan remembers of one file: enough to notice a write. */
 export type FileStamp = {readonly size: number; readonly mtimeMs: number};

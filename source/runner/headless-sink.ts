@@ -3,7 +3,7 @@
 // per batch of lines rather than per line.
 
 import {renderLines} from './render.js';
-import {DEFAULT_MAX_LINE_CHARS, sanitizeLine, stripColour} from './sanitize.js';
+import {DEFAULT_MAX_LINE_CHARS, sanitizeLine, stripColour} from '../text/sanitize.js';
 
 const RESET = '\u001b[0m';
 /** Task colours, in order of first appearance; red is left for failures. */

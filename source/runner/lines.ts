@@ -2,7 +2,7 @@
 // them: `\r\n` ends a line, a bare `\r` keeps only what follows it, and an endless line
 // without a newline is held only up to a cap, so memory stays flat.
 
-import {decodeLine} from './sanitize.js';
+import {decodeLine} from '../text/sanitize.js';
 
 const LF = 10;
 const CR = 13;

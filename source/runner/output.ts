@@ -8,7 +8,8 @@ import type {OutputStore, OutputTail} from './types.js';
 import type {LineBatchSink} from './headless-sink.js';
 import {countNewlines, decodeLines, LineSplitter} from './lines.js';
 import {Ring, DEFAULT_RING_SIZE} from './ring.js';
-import {DEFAULT_MAX_LINE_CHARS, displayLine} from './sanitize.js';
+import {DEFAULT_MAX_LINE_CHARS, displayLine} from '../text/sanitize.js';
+import {LogIndex} from './log-index.js';
 
 export {DEFAULT_MAX_LINE_CHARS};
 
@@ -77,6 +78,10 @@ export function createOutputStore(): TaskOutputStore {
 			return total;
 		},
 		keys: () => [...outputs.keys()],
+		openLog(key) {
+			const output = outputs.get(key);
+			return output ? LogIndex.open(output.logPath) : {error: `no log for ${key}`};
+		},
 		open(key, options) {
 			// A reopened key starts above the old version so panes see the change.
 			const previous = outputs.get(key)?.version ?? 0;

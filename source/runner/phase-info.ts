@@ -4,9 +4,17 @@
 import type {Plan} from '../plan/types.js';
 import {compileGlobs} from '../plan/ownership.js';
 import {scanWorkspace} from '../plan/file-scan.js';
-import type {PhaseInfo} from '../ui/view.js';
 import {agentName, missingAgents, resolveAgent} from './agents/index.js';
 
+/** What the approval screen says about a phase beyond the plan: files owned today, agents. */
+export type PhaseInfo = {
+	/** Files each task owns today (glob expansion reads the disk: the caller counts). */
+	readonly ownedFileCounts: Readonly<Record<string, number>>;
+	/** Agents the phase needs that are on PATH. */
+	readonly agentsFound: readonly string[];
+	/** Agents the phase needs that are missing, with how to install them. */
+	readonly agentsMissing: readonly {readonly agent: string; readonly install: string; readonly tasks: readonly string[]}[];
+};
 /** Looks at the workspace and PATH for one phase of a plan. */
 export function describePhase(plan: Plan, phaseIndex: number, workspace: string): PhaseInfo {
 	const tasks = plan.phases[phaseIndex]?.tasks ?? [];

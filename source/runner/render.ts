@@ -7,7 +7,7 @@
 
 import {isUtf8} from 'node:buffer';
 import {collapseCarriageReturns} from './lines.js';
-import {decodeLine, displayLine, stripColour} from './sanitize.js';
+import {decodeLine, displayLine, stripColour} from '../text/sanitize.js';
 
 export type RenderOptions = {
 	/** Written before every line. */

@@ -15,9 +15,25 @@ export type OutputTail = {
 	readonly logPath: string;
 };
 
+/** Line access to one whole log, read from disk on demand (the full-screen log view). */
+export type LogLines = {
+	/** Indexes up to `budget` new bytes; true once the whole file is indexed (call again as it grows). */
+	scan(budget?: number): boolean;
+	/** Lines indexed so far, counting an unfinished last line. */
+	readonly lineCount: number;
+	/** The raw bytes of lines [from, from + count), without their newlines. */
+	lines(from: number, count: number): Buffer[];
+	close(): void;
+};
+
 /** All tails of one run, keyed by task id (verify commands as `verify:<index>`). */
 export type OutputStore = {
 	get(key: string): OutputTail | undefined;
+	/**
+	 * Opens the whole log of `key` for reading: the UI reads no disk itself, it asks the store.
+	 * An error (no such key, missing file, no permission) comes back as a value.
+	 */
+	openLog(key: string): LogLines | {readonly error: string};
 	/** Sum of all tails' versions: cheap "did anything change" check for a frame. */
 	readonly version: number;
 };

@@ -7,7 +7,7 @@
 import {watch, type FSWatcher} from 'node:fs';
 import {lstat, readdir, realpath} from 'node:fs/promises';
 import path from 'node:path';
-import type {ChangeKind, FileChange} from '../machine/types.js';
+import type {ChangeKind, FileChange} from '../plan/conflict.js';
 
 /** A running workspace watch. */
 export type Watcher = {

@@ -3,7 +3,7 @@
 
 import type {OrchestratorContext, TaskRun} from '../machine/types.js';
 import type {Plan, Task} from '../plan/types.js';
-import {agentCommandLine} from '../runner/agents/index.js';
+import {agentCommandLine} from '../runner/agents/command-line.js';
 
 /**
  * A running clock: `mm:ss`, or `h:mm:ss` past an hour; negative or missing spans read as 00:00.
@@ -118,31 +118,6 @@ export function dependentsOf(plan: Plan, taskIds: readonly string[]): string[] {
 export function taskCommand(task: Task, plan: Plan): string {
 	if (task.run !== undefined) return task.run;
 	return agentCommandLine(task, plan);
-}
-
-/** Signal name to exit code, as the engine exits: 128 + signal number. */
-const signalCodes = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const;
-
-/**
- * The exit code of a finished run: 0 passed, 1 failed or aborted, 2 invalid plan, 3 stopped
- * on an unresolved conflict, 129/130/143 on signals (the README's table).
- */
-export function runExitCode(state: string, context: OrchestratorContext): number {
-	if (context.signal !== undefined) return signalCodes[context.signal];
-	if (state === 'invalid') return 2;
-	switch (context.outcome) {
-		case 'passed':
-			return 0;
-		case 'conflict':
-			return 3;
-		case 'interrupted':
-			return 130;
-		case 'failed':
-		case 'aborted':
-			return 1;
-		case undefined:
-			return state === 'done' ? 0 : 1;
-	}
 }
 
 /** Why a task failed, in plain words, from what the engine recorded. */

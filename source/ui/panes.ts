@@ -1,14 +1,11 @@
 // From the machine's context to pane models: the current phase's tasks, or the verify commands.
 
+import {verifyChildId} from '../machine/child-ids.js';
 import type {OrchestratorContext, TaskRun} from '../machine/types.js';
 import type {Task} from '../plan/types.js';
 import {failureReason, formatCost, planTasks} from './format.js';
 import type {PaneModel} from './components/task-pane.js';
 
-/** The OutputStore key of verify command `index`. */
-export function verifyKey(index: number): string {
-	return `verify:${index}`;
-}
 
 function noteOf(run: TaskRun | undefined): string | undefined {
 	if (run === undefined) return undefined;
@@ -43,7 +40,7 @@ export function taskPane(task: Task, run: TaskRun | undefined): PaneModel {
 /** Panes of the verify commands. */
 export function verifyPanes(context: OrchestratorContext): PaneModel[] {
 	return context.verify.map(v => ({
-		key: verifyKey(v.index),
+		key: verifyChildId(v.index),
 		label: `verify ${v.index + 1}`,
 		title: v.command,
 		status: v.status,

@@ -17,12 +17,4 @@ export type OrchestratorView = {
 	send(event: UserEvent): void;
 };
 
-/** What the approval screen says about a phase beyond the plan: files owned today, agents. */
-export type PhaseInfo = {
-	/** Files each task owns today (glob expansion reads the disk: the caller counts). */
-	readonly ownedFileCounts: Readonly<Record<string, number>>;
-	/** Agents the phase needs that are on PATH. */
-	readonly agentsFound: readonly string[];
-	/** Agents the phase needs that are missing, with how to install them. */
-	readonly agentsMissing: readonly {readonly agent: string; readonly install: string; readonly tasks: readonly string[]}[];
-};
+export type {PhaseInfo} from '../runner/phase-info.js';

@@ -10,7 +10,8 @@ import {compileGlobs} from '../../source/plan/ownership.js';
 import {loadPlan, parsePlanText} from '../../source/plan/load.js';
 import {planToYaml} from '../../source/plan/yaml.js';
 import type {Plan, Task} from '../../source/plan/types.js';
-import {agentCommandLine, agentInvocation, applyClashRule, createAgentParser, ownershipBrief, resolveAgentSettings, taskPrompt} from '../../source/runner/agents/index.js';
+import {agentCommandLine} from '../../source/runner/agents/command-line.js';
+import {agentInvocation, applyClashRule, createAgentParser, ownershipBrief, resolveAgentSettings, taskPrompt} from '../../source/runner/agents/index.js';
 import type {AgentInvocation} from '../../source/runner/agents/index.js';
 import {guardCommandForTests, makePlan, makeTask, removeDir, runAgent, tempDir} from './helpers.js';
 

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {foldJournal} from '../../source/machine/journal-events.js';
-import {exitCodeOf, openConflict, skipWouldAlsoSkip} from '../../source/machine/selectors.js';
+import {openConflict, skipWouldAlsoSkip} from '../../source/machine/selectors.js';
+import {exitCodeOf} from '../../source/machine/exit-code.js';
 import type {Plan} from '../../source/plan/types.js';
 import {phase, plan, start, task} from './helpers.js';
 

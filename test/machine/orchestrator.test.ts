@@ -6,7 +6,8 @@ import {describe, test} from 'node:test';
 import {createActor, waitFor} from 'xstate';
 import {orchestratorMachine} from '../../source/machine/orchestrator.js';
 import {foldJournal} from '../../source/machine/journal-events.js';
-import {exitCodeOf, summaryRows, counts} from '../../source/machine/selectors.js';
+import {summaryRows, counts} from '../../source/machine/selectors.js';
+import {exitCodeOf} from '../../source/machine/exit-code.js';
 import type {TaskRun} from '../../source/machine/types.js';
 import {phase, plan, start, task, validate} from './helpers.js';
 

@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {counts, currentPhase, exitCodeOf, phaseTasks, summaryRows, totalCost} from '../../source/machine/selectors.js';
+import {counts, currentPhase, phaseTasks, summaryRows, totalCost} from '../../source/machine/selectors.js';
+import {exitCodeOf} from '../../source/machine/exit-code.js';
 import {phase, plan, start, task} from './helpers.js';
 
 test('selectors read the run as the UI and the summary need it', () => {

@@ -4,7 +4,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {renderLines, renderPlainRegion} from '../../source/runner/render.js';
 import {collapseCarriageReturns, countNewlines} from '../../source/runner/lines.js';
-import {decodeLine, displayLine, stripColour} from '../../source/runner/sanitize.js';
+import {decodeLine, displayLine, stripColour} from '../../source/text/sanitize.js';
 
 const prefix = Buffer.from('\u001b[36mtask |\u001b[0m ');
 

@@ -1,7 +1,7 @@
 // The sanitizer: colour survives, every other control and escape sequence does not.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {decodeLine, displayLine, isPlainLine, sanitizeLine, stripColour} from '../../source/runner/sanitize.js';
+import {decodeLine, displayLine, isPlainLine, sanitizeLine, stripColour} from '../../source/text/sanitize.js';
 
 const ESC = '\u001b';
 const BEL = '\u0007';

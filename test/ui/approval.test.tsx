@@ -3,7 +3,7 @@
 import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup, render} from 'ink-testing-library';
-import {App} from '../../source/app.js';
+import {App} from '../../source/ui/app.js';
 import {CTRL_C, ENTER, ESCAPE, FakeView, eventually, MemoryStore, NOW, makeContext, plain, setSize, tick} from './helpers.js';
 
 afterEach(() => cleanup());

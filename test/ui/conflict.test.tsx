@@ -4,7 +4,7 @@
 import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup, render} from 'ink-testing-library';
-import {App} from '../../source/app.js';
+import {App} from '../../source/ui/app.js';
 import type {Conflict, OrchestratorContext} from '../../source/machine/types.js';
 import type {Plan} from '../../source/plan/types.js';
 import {ARROW_DOWN, FakeView, MemoryStore, NOW, T0, makeContext, plain, samplePlan, setSize, taskRun, tick} from './helpers.js';

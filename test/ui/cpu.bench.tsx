@@ -8,7 +8,7 @@
 import {Writable} from 'node:stream';
 import {EventEmitter} from 'node:events';
 import {render} from 'ink';
-import {App} from '../../source/app.js';
+import {App} from '../../source/ui/app.js';
 import {createClock} from '../../source/ui/hooks/clock.js';
 import {FakeView, MemoryStore, makeContext, taskRun, widePlan} from './helpers.js';
 

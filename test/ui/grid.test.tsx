@@ -4,7 +4,7 @@
 import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup, render} from 'ink-testing-library';
-import {App} from '../../source/app.js';
+import {App} from '../../source/ui/app.js';
 import {createClock} from '../../source/ui/hooks/clock.js';
 import type {OrchestratorContext} from '../../source/machine/types.js';
 import {

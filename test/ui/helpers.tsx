@@ -3,7 +3,8 @@
 
 import type {OrchestratorContext, TaskRun, UserEvent} from '../../source/machine/types.js';
 import type {Plan, Task} from '../../source/plan/types.js';
-import type {OutputStore, OutputTail} from '../../source/runner/types.js';
+import type {LogLines, OutputStore, OutputTail} from '../../source/runner/types.js';
+import {LogIndex} from '../../source/runner/log-index.js';
 import type {OrchestratorSnapshot, OrchestratorView} from '../../source/ui/view.js';
 
 export const ENTER = '\r';
@@ -154,6 +155,11 @@ export class MemoryStore implements OutputStore {
 
 	get(key: string): MemoryTail | undefined {
 		return this.tails.get(key);
+	}
+
+	openLog(key: string): LogLines | {readonly error: string} {
+		const tail = this.tails.get(key);
+		return tail ? LogIndex.open(tail.logPath) : {error: `no log for ${key}`};
 	}
 
 	tail(key: string, logPath = `/tmp/no-such-dir/${key}.log`): MemoryTail {

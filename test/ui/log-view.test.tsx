@@ -7,8 +7,8 @@ import {appendFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {cleanup, render} from 'ink-testing-library';
-import {App} from '../../source/app.js';
-import {LogIndex} from '../../source/ui/log-index.js';
+import {App} from '../../source/ui/app.js';
+import {LogIndex} from '../../source/runner/log-index.js';
 import {
 	ARROW_DOWN,
 	ARROW_UP,

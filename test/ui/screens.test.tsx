@@ -3,7 +3,7 @@
 import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup, render} from 'ink-testing-library';
-import {App} from '../../source/app.js';
+import {App} from '../../source/ui/app.js';
 import {StartScreen, type StartChoice} from '../../source/ui/screens/start-screen.js';
 import {KeysProvider} from '../../source/ui/hooks/use-keys.js';
 import type {OrchestratorContext} from '../../source/machine/types.js';

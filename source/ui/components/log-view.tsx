@@ -4,9 +4,8 @@ import {useEffect, useMemo, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import type {OutputStore} from '../../runner/types.js';
-import {decodeLine, stripColour} from '../../runner/sanitize.js';
+import {decodeLine, stripColour} from '../../text/sanitize.js';
 import {useTailVersion} from '../hooks/clock.js';
-import {LogIndex} from '../log-index.js';
 import {statusStyle, useColor, useColorOn, type AnyStatus} from '../theme.js';
 import {ClockSpinner, Elapsed} from './clock-text.js';
 import {KeyBar} from './key-bar.js';
@@ -36,12 +35,12 @@ export function LogView({storeKey, label, status, startedAt, endedAt, store, wid
 	const logPath = store.get(storeKey)?.logPath;
 	const opened = useMemo(() => {
 		if (logPath === undefined) return {error: `no log for ${label}`};
-		const result = LogIndex.open(logPath);
+		const result = store.openLog(storeKey);
 		// The first few megabytes are indexed right away, so the first frame already shows the end.
-		if (result instanceof LogIndex) result.scan();
+		if (!('error' in result)) result.scan();
 		return result;
-	}, [logPath, label]);
-	const index = opened instanceof LogIndex ? opened : undefined;
+	}, [store, storeKey, logPath, label]);
+	const index = 'error' in opened ? undefined : opened;
 	const [, indexed] = useReducer((n: number) => n + 1, 0);
 	const [scroll, setScroll] = useState<Scroll>({top: 0, follow: true});
 	// The tail's version moves as the file grows: the cue to index the new bytes.

@@ -4,7 +4,7 @@
 import {memo} from 'react';
 import {Box, Text} from 'ink';
 import type {OutputStore} from '../../runner/types.js';
-import {stripColour} from '../../runner/sanitize.js';
+import {stripColour} from '../../text/sanitize.js';
 import {statusStyle, useColor, useColorOn, type AnyStatus} from '../theme.js';
 import {ClockSpinner, Elapsed} from './clock-text.js';
 

@@ -42,6 +42,10 @@ export function KeysProvider({children}: {readonly children: ReactNode}) {
  */
 export function useKeys(handler: (input: string, key: Key) => void, active = true): void {
 	const latest = useRef({handler, active});
+	// Written during render on purpose: a key may arrive between a render and its commit, and it
+	// must reach the handler of the render that drew the screen the user is looking at (a
+	// commit-time update let Enter open the previously focused pane).
+	// eslint-disable-next-line react-hooks/refs
 	latest.current = {handler, active};
 	const registry = useContext(KeysContext);
 	useLayoutEffect(() => registry?.add(latest), [registry]);

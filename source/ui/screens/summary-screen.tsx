@@ -9,7 +9,8 @@ import type {Plan} from '../../plan/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
-import {formatCost, formatClock, planTasks, runCounts, runExitCode, truncate} from '../format.js';
+import {formatCost, formatClock, planTasks, runCounts, truncate} from '../format.js';
+import {exitCode} from '../../machine/exit-code.js';
 import {parallelSpeedup} from '../../machine/selectors.js';
 import {statusStyle, useColor} from '../theme.js';
 
@@ -42,12 +43,12 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const revised = context.revisions.length > 1;
 	const lastPlan = context.revisions[context.revisions.length - 1]?.plan ?? context.plan;
 	const canWrite = revised && onWriteBack !== undefined && write.kind !== 'writing' && write.kind !== 'written';
-	const exitCode = runExitCode(state, context);
+	const code = exitCode(state, context);
 	const speedup = parallelSpeedup(context);
 
 	useKeys(
 		(input, key) => {
-			if (input === 'q') onExit(exitCode);
+			if (input === 'q') onExit(code);
 			else if (input === '?') openOverlay({kind: 'help'});
 			else if (key.upArrow || input === 'k') setSelected(Math.max(0, selected - 1));
 			else if (key.downArrow || input === 'j') setSelected(Math.min(rows.length - 1, selected + 1));
@@ -114,7 +115,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				{' '}
 				fanout · {context.plan.name} · {verdicts[state] ?? state} in {formatClock(elapsed)} · {counts.passed} of {counts.total} tasks passed
 				{verifyWords}
-				{counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit {exitCode}
+				{counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit {code}
 				{speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}
 			</Text>
 			<Text> </Text>

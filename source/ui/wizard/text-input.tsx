@@ -57,6 +57,7 @@ export function TextInput({value, onChange, onSubmit, width, placeholder = '', a
 	const at = Math.min(cursor, value.length);
 	// Keys can arrive faster than renders: edit on top of what was last sent, not a stale prop.
 	const sent = useRef<{value: string; cursor: number} | undefined>(undefined);
+	// eslint-disable-next-line react-hooks/refs -- during render on purpose, as in useKeys: keys may arrive before the commit.
 	if (sent.current && sent.current.value === value) sent.current = undefined;
 	// A submit may clear or replace the value (the feature step empties its line): the next key
 	// edits what the step shows, not what was sent before.

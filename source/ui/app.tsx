@@ -3,26 +3,27 @@
 
 import {useMemo} from 'react';
 import {Box} from 'ink';
-import type {OutputStore} from './runner/types.js';
-import {sanitizeLine} from './runner/sanitize.js';
-import type {OrchestratorView, PhaseInfo} from './ui/view.js';
-import {useOrchestrator} from './ui/hooks/use-orchestrator.js';
-import {useTerminalSize} from './ui/hooks/use-terminal-size.js';
-import {ClockContext, createClock, type Clock} from './ui/hooks/clock.js';
-import {KeysProvider} from './ui/hooks/use-keys.js';
-import {useOverlay} from './ui/hooks/use-overlay.js';
-import {ColorContext, colorFromEnv} from './ui/theme.js';
-import {runExitCode} from './ui/format.js';
-import {confirmDialogHeight} from './ui/components/confirm-dialog.js';
-import {FullScreenLayer, OverlayDialog, isDialog, isFullScreen} from './ui/components/overlay-layer.js';
-import {ValidatingScreen} from './ui/screens/validating-screen.js';
-import {ReviewScreen} from './ui/screens/review-screen.js';
-import {ApprovalScreen} from './ui/screens/approval-screen.js';
-import {RunScreen, type EditPlan} from './ui/screens/run-screen.js';
-import {PhaseFailedScreen} from './ui/screens/phase-failed-screen.js';
-import {SummaryScreen, type WriteBack} from './ui/screens/summary-screen.js';
+import type {OutputStore} from '../runner/types.js';
+import type {Plan} from '../plan/types.js';
+import {sanitizeLine} from '../text/sanitize.js';
+import type {OrchestratorView, PhaseInfo} from './view.js';
+import {useOrchestrator} from './hooks/use-orchestrator.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {ClockContext, createClock, type Clock} from './hooks/clock.js';
+import {KeysProvider} from './hooks/use-keys.js';
+import {useOverlay} from './hooks/use-overlay.js';
+import {ColorContext, colorFromEnv} from './theme.js';
+import {exitCode} from '../machine/exit-code.js';
+import {confirmDialogHeight} from './components/confirm-dialog.js';
+import {FullScreenLayer, OverlayDialog, isDialog, isFullScreen} from './components/overlay-layer.js';
+import {ValidatingScreen} from './screens/validating-screen.js';
+import {ReviewScreen} from './screens/review-screen.js';
+import {ApprovalScreen} from './screens/approval-screen.js';
+import {RunScreen, type EditPlan} from './screens/run-screen.js';
+import {PhaseFailedScreen} from './screens/phase-failed-screen.js';
+import {SummaryScreen, type WriteBack} from './screens/summary-screen.js';
 
-export type {OrchestratorView} from './ui/view.js';
+export type {OrchestratorView} from './view.js';
 
 /** The App's inputs: the actor to read and steer, the runner's tails, and the ways out. */
 export type AppProps = {
@@ -47,8 +48,8 @@ export type AppProps = {
 	readonly now?: () => number;
 	/** Files each task owns today, for the approval screen. */
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
-	/** Looks up what the approval screen says about a phase: files owned today, agents on PATH. */
-	readonly phaseInfo?: (phaseIndex: number) => PhaseInfo;
+	/** What the approval screen says about a phase (files owned today, agents on PATH): a lookup, computed by the engine, not here. */
+	readonly phaseInfo?: (phaseIndex: number, plan: Plan) => PhaseInfo | undefined;
 };
 
 const finalStates = new Set(['invalid', 'done', 'failed', 'aborted']);
@@ -78,10 +79,10 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 	const send = actor.send.bind(actor);
 	// Looked up once per phase (and plan revision) awaiting approval, not on every frame.
 	const approvalInfo = useMemo(
-		() => (state === 'awaitingApproval' ? phaseInfo?.(context.phaseIndex) : undefined),
+		() => (state === 'awaitingApproval' ? phaseInfo?.(context.phaseIndex, context.plan) : undefined),
 		[state, context.phaseIndex, context.plan, phaseInfo],
 	);
-	const control = useOverlay(state, finalStates.has(state), send, () => onExit(runExitCode(state, context)));
+	const control = useOverlay(state, finalStates.has(state), send, () => onExit(exitCode(state, context)));
 	// Ink clears the whole terminal once a frame reaches its height: stay one line short.
 	const height = Math.max(1, rows - 1);
 	const screenHeight = isDialog(control) ? Math.max(1, height - confirmDialogHeight) : height;

@@ -4,15 +4,14 @@
 
 import {render} from 'ink';
 import {App} from './app.js';
-import type {OrchestratorView} from './ui/view.js';
-import {createClock} from './ui/hooks/clock.js';
-import {exitCodeOf} from './machine/selectors.js';
-import type {Conflict} from './machine/types.js';
-import type {Plan} from './plan/types.js';
-import type {EditResult} from './runner/edit-plan.js';
-import type {Engine} from './runner/engine.js';
-import {describePhase} from './runner/phase-info.js';
-import {InkWriter, lendTerminal, SHOW_CURSOR} from './ui/lend-terminal.js';
+import type {OrchestratorView} from './view.js';
+import {createClock} from './hooks/clock.js';
+import {exitCodeOf} from '../machine/exit-code.js';
+import type {Conflict} from '../machine/types.js';
+import type {Plan} from '../plan/types.js';
+import type {EditResult} from '../runner/edit-plan.js';
+import type {EditPlanRequest, Engine} from '../engine/types.js';
+import {InkWriter, lendTerminal, SHOW_CURSOR} from './lend-terminal.js';
 
 export type InteractiveOptions = {
 	readonly color: boolean;
@@ -27,8 +26,6 @@ export type InteractiveOptions = {
 	readonly editPlan?: (plan: Plan, conflict: Conflict) => EditResult;
 };
 
-/** How a session ends when the user pressed `e` on the plan review (planFileEditable). */
-export type EditPlanRequest = 'edit-plan';
 
 /** Runs the engine under the TUI; resolves with the exit code once the user leaves. */
 export async function runInteractive(engine: Engine, options: InteractiveOptions): Promise<number | EditPlanRequest> {
@@ -88,10 +85,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 				onExit={code => leave(code)}
 				{...(options.planFileEditable ? {onEditPlanFile: () => leave('edit-plan')} : {})}
 				onWriteBack={options.writeBack}
-				phaseInfo={phaseIndex => {
-					const {context} = engine.actor.getSnapshot();
-					return describePhase(context.plan, phaseIndex, context.workspace);
-				}}
+				phaseInfo={(phaseIndex, plan) => engine.phaseInfo(phaseIndex, plan)}
 				{...(onEditPlan ? {onEditPlan} : {})}
 			/>
 			<InkWriter onWriter={onWriter} />

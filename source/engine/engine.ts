@@ -1,0 +1,171 @@
+// The engine's lifecycle: the orchestrator machine with its real actors (task, verify, watch),
+// the journal writer, guard refusals and the workspace watch, wired once. Headless mode and the
+// TUI both drive exactly this.
+
+import {createActor} from 'xstate';
+import {orchestratorMachine} from '../machine/orchestrator.js';
+import type {JournalEntry} from '../machine/journal-events.js';
+import type {OrchestratorInput} from '../machine/types.js';
+import {watchGuardRefusals} from '../runner/guard.js';
+import {createIgnore} from '../runner/ignore.js';
+import type {IgnorePredicate} from '../runner/ignore.js';
+import {appendEvent} from '../runner/journal.js';
+import {describePhase} from '../runner/phase-info.js';
+import type {PhaseInfo} from '../runner/phase-info.js';
+import type {Plan} from '../plan/types.js';
+import {watchWorkspace} from '../runner/watcher.js';
+import type {Watcher} from '../runner/watcher.js';
+import {createPhaseEndCheck} from './phase-end.js';
+import {createTaskActor} from './task-actor.js';
+import type {Engine, EngineOptions, OrchestratorActor, RunHandle} from './types.js';
+import {createVerifyActor} from './verify-actor.js';
+import {createWatchActor} from './watch-actor.js';
+import type {ChangeListeners} from './watch-actor.js';
+import {sharedWorkspace} from './workspace.js';
+
+export type {Engine, EngineOptions, OrchestratorActor} from './types.js';
+
+/** The machine's input for a run described by `options`. */
+function machineInput(options: EngineOptions): OrchestratorInput {
+	return {
+		runId: options.runId,
+		plan: options.plan,
+		planFile: options.planFile,
+		workspace: options.workspace,
+		report: options.report,
+		validate: options.validate,
+		phaseEndScan: true,
+		...(options.revisions ? {revisions: options.revisions} : {}),
+		...(options.nextConflictId === undefined ? {} : {nextConflictId: options.nextConflictId}),
+		...(options.openConflicts ? {openConflicts: options.openConflicts} : {}),
+		...(options.maxParallel === undefined ? {} : {maxParallel: options.maxParallel}),
+		...(options.restored ? {restored: options.restored} : {}),
+		...(options.startPhase === undefined ? {} : {startPhase: options.startPhase}),
+	};
+}
+
+/** Builds the engine. Nothing runs until `start()`. */
+export function createEngine(options: EngineOptions): Engine {
+	const {runDir, workspace, store, sink, graceMs} = options;
+	// The actor is made after its actors (which need to read it back): filled in below.
+	const ref: {actor?: OrchestratorActor} = {};
+	const run: RunHandle = {
+		context: () => ref.actor?.getSnapshot().context,
+		send: event => ref.actor?.send(event),
+	};
+	let ignore: IgnorePredicate | undefined;
+	let watcher: Watcher | undefined;
+	const listeners: ChangeListeners = new Set();
+	const phaseEnd = createPhaseEndCheck(workspace, () => ignore);
+
+	const common = {runId: options.runId, runDir, store, ...(sink ? {sink} : {}), ...(graceMs === undefined ? {} : {graceMs})};
+	const machine = orchestratorMachine.provide({
+		actors: {
+			task: createTaskActor({
+				...common,
+				guardCommand: options.guardCommand,
+				...(options.sessions ? {sessions: options.sessions} : {}),
+				placement: sharedWorkspace(workspace),
+			}),
+			verify: createVerifyActor({...common, workspace}),
+			watcher: createWatchActor(run, listeners, phaseEnd),
+		},
+	});
+	const actor = createActor(machine, {input: machineInput(options)});
+	ref.actor = actor;
+	actor.on('*', (entry: JournalEntry) => {
+		// The task's pid is its process group (spawned detached): resume kills by it.
+		const record = entry.type === 'task.started' ? {...entry, pgid: entry.pid} : entry;
+		appendEvent(runDir, record);
+		if (entry.type === 'phase.awaiting') void phaseEnd.quietSnapshot().catch(() => undefined);
+		options.onJournal?.(entry);
+	});
+
+	// The phase awaiting approval, described once (the scan reads the disk: not per frame). The
+	// engine subscribes before any driver, so the description is there when the screen renders.
+	let described: {readonly plan: Plan; readonly phaseIndex: number; readonly info: PhaseInfo} | undefined;
+	if (options.describePhases) {
+		actor.subscribe(snapshot => {
+			if (snapshot.value !== 'awaitingApproval') return;
+			const {plan, phaseIndex} = snapshot.context;
+			if (described?.plan === plan && described.phaseIndex === phaseIndex) return;
+			described = {plan, phaseIndex, info: describePhase(plan, phaseIndex, workspace)};
+		});
+	}
+
+	let stopGuard: (() => void) | undefined;
+	let resolveFinished: () => void = () => undefined;
+	const finished = new Promise<void>(resolve => {
+		resolveFinished = resolve;
+	});
+	actor.subscribe({
+		next: snapshot => {
+			if (snapshot.status === 'done') resolveFinished();
+		},
+		error: () => resolveFinished(),
+		complete: () => resolveFinished(),
+	});
+
+	// What must be in place before the first task starts: ignore rules, the baseline snapshot,
+	// the workspace watch and the guard's refusals. Done once.
+	let preparing: Promise<void> | undefined;
+	let started = false;
+	const startOnce = (): void => {
+		if (started) return;
+		started = true;
+		actor.start();
+	};
+	const prepare = (): Promise<void> =>
+		(preparing ??= (async () => {
+			ignore = await createIgnore(workspace, options.plan.ignore);
+			await phaseEnd.quietSnapshot();
+			try {
+				// One watch serves the whole run (set up before anything starts, so no write slips
+				// through while it gets ready); a phase's watch actor only listens to it.
+				watcher = await watchWorkspace({
+					workspace,
+					ignore,
+					onChanges: changes => {
+						if (listeners.size === 0) return;
+						phaseEnd.noteWatched(changes.map(change => change.path));
+						for (const listener of listeners) listener(changes);
+					},
+					...(options.onWarning ? {onError: options.onWarning} : {}),
+				});
+			} catch (error) {
+				// Without live events the phase-end check still catches every change, only later.
+				options.onWarning?.(`${error instanceof Error ? error.message : String(error)}; changes will be checked at the end of each phase only`);
+			}
+			stopGuard = watchGuardRefusals(runDir, refusal =>
+				run.send({
+					type: 'conflict.detected',
+					taskId: refusal.taskId,
+					path: refusal.path,
+					how: 'blocked',
+					reason: `${refusal.tool} was blocked by fanout's guard`,
+					at: refusal.at,
+				}),
+			);
+		})());
+
+	return {
+		actor,
+		store,
+		finished,
+		start() {
+			return prepare().then(startOnce);
+		},
+		startEarly() {
+			startOnce();
+			// Preparing spawns git and walks the tree: the first frame should not wait on it.
+			return new Promise<void>(resolve => setImmediate(resolve)).then(prepare);
+		},
+		close() {
+			stopGuard?.();
+			void watcher?.close();
+		},
+		phaseInfo(phaseIndex, plan) {
+			return described?.phaseIndex === phaseIndex && described.plan === plan ? described.info : undefined;
+		},
+	};
+}
