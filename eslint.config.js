@@ -50,7 +50,7 @@ const zones = [
     message: 'ui/ reads no disk and spawns nothing: log lines come through the OutputStore, phase info from the engine; runner/ and engine/ only as types.',
     groups: [...['headless', 'commands'].map(layer), 'node:fs', 'node:fs/*', 'node:child_process', 'node:net', 'node:os'],
     // Type-only, except the agent command line: pure (the plan in, text out), the one runner module the UI may call.
-    typeOnly: '(^|/)(runner|engine)/(?!agents/command-line\.js$)',
+    typeOnly: '(^|/)(runner|engine)/(?!agents/command-line\\.js$)',
   },
 ];
 
