@@ -28,13 +28,6 @@ export type HeadlessSinkOptions = {
 	readonly keys?: readonly string[];
 	/** Display cap per line (characters), as in the tails. */
 	readonly maxLineChars?: number;
-	/**
-	 * The stream copies the bytes out within write() whenever its `writableLength` is back to 0
-	 * after it (process.stdout to a file, pipe or terminal: the kernel has them), so one buffer
-	 * can be rendered into chunk after chunk. Never for a stream that passes chunks on by
-	 * reference (a PassThrough, a Readable's buffer). Default: true for process.stdout only.
-	 */
-	readonly reuseBuffer?: boolean;
 };
 
 /** The headless line writer. */
@@ -49,19 +42,9 @@ export type HeadlessSink = LineBatchSink & {
 	message(text: string): void;
 };
 
-/** Smallest buffer kept for reuse: a 64 KiB pipe read, prefixed, fits. */
-const MIN_SCRATCH = 256 * 1024;
-
-/** A buffer of its own (not a slice of Node's shared pool) with room for `out`'s bytes, to reuse. */
-function adoptable(out: Buffer): Buffer {
-	if (out.byteOffset === 0 && out.buffer.byteLength >= MIN_SCRATCH) return Buffer.from(out.buffer);
-	return Buffer.allocUnsafeSlow(Math.max(MIN_SCRATCH, out.length * 2));
-}
-
 /** Creates a sink writing to `stream` (stdout, or a file in benchmarks and tests). */
 export function createHeadlessSink(stream: NodeJS.WritableStream, options: HeadlessSinkOptions): HeadlessSink {
 	const {color} = options;
-	const reuse = options.reuseBuffer ?? stream === process.stdout;
 	const maxChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
 	const order = new Map<string, number>();
 	// The id comes from the plan, but it reaches a terminal: sanitized like any output.
@@ -98,12 +81,6 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 	};
 
 	const write = (data: string | Buffer): boolean => stream.write(data);
-	/**
-	 * Rendered chunks go into this one buffer while the stream consumes each write at once
-	 * (stdout to a file, or a pipe with room): a fresh 100 KB buffer per chunk costs more than
-	 * the rendering, in page faults and GC.
-	 */
-	let scratch: Buffer | undefined;
 	let drain: Promise<void> | undefined;
 
 	const leadText = (prefix: string, lines: readonly string[]): string => {
@@ -123,15 +100,7 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 		// A chunk nearly always starts by finishing a line held from the one before: rendered
 		// into the same buffer, so the body is not copied again to join them.
 		const head = lead.length > 0 ? Buffer.from(leadText(prefix, lead)) : undefined;
-		const out = renderLines(chunk, start, end, count, {prefix: bytes, color, maxChars}, head, scratch);
-		const ok = write(out);
-		// Reuse the buffer only once the stream has let go of it: a file or a pipe with room
-		// takes the bytes within write(); a stream that queued them keeps this buffer, and the
-		// next chunk gets a new one. A result that outgrew the buffer becomes the next one.
-		const consumed = reuse && (stream as {writableLength?: number}).writableLength === 0;
-		if (!consumed) scratch = undefined;
-		else if (scratch === undefined || out.buffer !== scratch.buffer) scratch = adoptable(out);
-		return ok;
+		return write(renderLines(chunk, start, end, count, {prefix: bytes, color, maxChars}, head));
 	};
 
 	return {

@@ -1,13 +1,12 @@
 // Renders whole output lines straight from bytes to prefixed, sanitized bytes, for headless
 // output. A region of lines holding only printable text, well-formed UTF-8, tabs and plain SGR
-// (nearly all output) is checked with native searches, then prefixed with one native string
-// replace (colour on) or copied by a tight loop that drops the SGR (colour off); any other
-// region goes through a one-pass byte loop that copies such lines as they are and sends the
-// rest, decoded, through the string sanitizer. All paths give the same bytes (the tests hold
-// them to it). A caller may pass one buffer to render into, reused chunk after chunk.
+// (nearly all output) is checked with native searches and prefixed with one native string
+// replace; any other region goes through a one-pass byte loop that copies such lines as they
+// are and sends the rest, decoded, through the string sanitizer. All paths give the same bytes
+// (the tests hold them to it).
 
 import {isUtf8} from 'node:buffer';
-import {collapseCarriageReturns, countNewlines} from './lines.js';
+import {collapseCarriageReturns} from './lines.js';
 import {decodeLine, displayLine, stripColour} from './sanitize.js';
 
 export type RenderOptions = {
@@ -33,177 +32,71 @@ const CONTROL_BYTES: readonly number[] = (() => {
 	for (let b = 0x01; b < 0x20; b++) if (!bytes.includes(b) && b !== 0x09 && b !== LF && b !== ESC) bytes.push(b);
 	return bytes;
 })();
+/** U+0080-U+009F (C2 80-9F in UTF-8), read from a latin1 view of the bytes. */
+const C1_CONTROL = /\xc2[\x80-\x9f]/;
 
 /**
  * Renders `chunk[start, end)` (whole lines, `end` just after a newline, `lineCount` of them)
  * as prefix + sanitized line + newline for each. `head` (bytes already rendered, such as a line
  * completed from an earlier chunk) comes first in the same buffer, so nothing is copied twice.
- * With `target`, the result is a view of it when it fits (a caller reusing one buffer spares a
- * fresh allocation per chunk, whose first touch of new memory costs more than the rendering);
- * otherwise, or without one, a new buffer.
  */
-export function renderLines(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head?: Buffer, target?: Buffer): Buffer {
+export function renderLines(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head?: Buffer): Buffer {
 	const headLength = head?.length ?? 0;
-	const {prefix, color, maxChars} = options;
-	if (isPlainRegion(chunk, start, end, maxChars)) {
-		if (color) {
-			// Kept escapes: one native replace prefixes every line of a latin1 view.
-			const text = plainRegionText(chunk, start, end, prefix);
-			if (text !== undefined) {
-				const out = room(target, headLength + text.length);
-				if (head) out.set(head, 0);
-				out.write(text, headLength, 'latin1');
-				return out.subarray(0, headLength + text.length);
-			}
-		} else {
-			const out = room(target, headLength + end - start + lineCount * prefix.length + countTabs(chunk, start, end) * (TAB_WIDTH - 1));
-			if (head) out.set(head, 0);
-			const length = renderCheckedBytes(view(chunk), start, end, lineCount, view(prefix), view(out), headLength);
-			if (length >= 0) return out.subarray(0, length);
-		}
-	}
-	// Enough unless the slow path re-encodes a line wider; it grows the buffer then.
-	const out = room(target, headLength + end - start + lineCount * prefix.length + 64);
+	const text = renderPlainRegion(chunk, start, end, options);
+	if (text === undefined) return renderByteLoop(chunk, start, end, lineCount, options, head);
+	const out = Buffer.allocUnsafe(headLength + text.length);
 	if (head) out.set(head, 0);
-	return renderByteLoop(chunk, start, end, lineCount, options, out, headLength);
-}
-
-/** `target` when it holds `size` bytes, else a new buffer. */
-function room(target: Buffer | undefined, size: number): Buffer {
-	return target !== undefined && target.length >= size ? target : Buffer.allocUnsafe(size);
-}
-
-/** A plain Uint8Array over a Buffer's bytes: V8 indexes it faster than a Buffer in a hot loop. */
-function view(bytes: Buffer): Uint8Array {
-	return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-
-function countTabs(chunk: Buffer, start: number, end: number): number {
-	let count = 0;
-	for (let at = chunk.indexOf(0x09, start); at !== -1 && at < end; at = chunk.indexOf(0x09, at + 1)) count++;
-	return count;
+	out.write(text, headLength, 'latin1');
+	return out;
 }
 
 /**
- * True when every line of `chunk[start, end)` holds only printable text, well-formed UTF-8
- * without C1 controls, tabs and escapes, and none is longer than `maxChars` bytes: then only
- * newlines, tabs and escapes need looking at. Per-byte work happens in native code only (UTF-8
- * validation and a few dozen memchr passes cost less than one JS loop over the bytes).
+ * The region fast path: `chunk[start, end)` rendered as a latin1 string (one character per
+ * output byte), or undefined when some line needs more than copying, tab expansion and SGR
+ * handling (then the byte loop decides line by line). Per-byte work happens only in native
+ * code (UTF-8 validation, byte and string searches, one replace); JS looks at escapes, tabs
+ * and every few thousand bytes only. With colour off, a region holding escapes is left to
+ * the byte loop.
  */
-export function isPlainRegion(chunk: Buffer, start: number, end: number, maxChars: number): boolean {
-	if (end <= start) return true;
-	if (!isUtf8(chunk.subarray(start, end))) return false;
+export function renderPlainRegion(chunk: Buffer, start: number, end: number, options: RenderOptions): string | undefined {
+	const {prefix, color, maxChars} = options;
+	if (end <= start) return '';
+	// Stripping colour costs more here than in the byte loop, which then takes the region.
+	const esc = chunk.indexOf(ESC, start);
+	const hasEscape = esc !== -1 && esc < end;
+	if (hasEscape && !color) return undefined;
+	if (!isUtf8(chunk.subarray(start, end))) return undefined;
+	// A few dozen memchr passes cost less than one JS loop over the bytes.
 	for (const byte of CONTROL_BYTES) {
 		const at = chunk.indexOf(byte, start);
-		if (at !== -1 && at < end) return false;
+		if (at !== -1 && at < end) return undefined;
 	}
-	// U+0080-U+009F are C2 80-9F; other C2 sequences (NBSP, ©, °) are common and fine.
-	for (let at = chunk.indexOf(0xc2, start); at !== -1 && at < end; at = chunk.indexOf(0xc2, at + 2)) {
-		if (chunk[at + 1]! <= 0x9f) return false;
-	}
-	// A line longer than the cap is cut by the string path: some line start with no newline
-	// within `maxChars` bytes after it. Jumping a cap's length at a time finds one cheaply.
-	for (let lineStart = start; end - 1 - lineStart > maxChars; ) {
-		const nl = chunk.lastIndexOf(LF, lineStart + maxChars);
-		if (nl < lineStart) return false;
-		lineStart = nl + 1;
-	}
-	return true;
-}
-
-/**
- * Renders a region `isPlainRegion` accepted, colour off, into `out` from `o` (room enough for
- * the region, a prefix per line and 7 more bytes per tab): bytes are copied as they are, a
- * prefix goes after each newline, tabs are expanded and plain SGR (ESC [ digits ; : ... m) is
- * dropped. Returns the end of what was written, or -1 when an escape is anything else (the byte
- * loop then decides). The common byte costs one comparison; columns are counted only when a tab
- * needs them, from the line already written.
- */
-function renderCheckedBytes(chunk: Uint8Array, start: number, end: number, lineCount: number, prefix: Uint8Array, out: Uint8Array, o: number): number {
-	const prefixLength = prefix.length;
-	// No closures over `out` and `o` in here: captured variables live in a context object and
-	// make every byte store several times slower.
-	for (let k = 0; k < prefixLength; k++) out[o++] = prefix[k]!;
-	let lineOut = o;
-	let linesLeft = lineCount;
-	let i = start;
-	while (i < end) {
-		const b = chunk[i++]!;
-		if (b >= 0x20) {
-			out[o++] = b;
-		} else if (b === LF) {
-			out[o++] = LF;
-			if (--linesLeft > 0) {
-				for (let k = 0; k < prefixLength; k++) out[o++] = prefix[k]!;
-				lineOut = o;
-			}
-		} else if (b === ESC) {
-			if (chunk[i] !== 0x5b) return -1;
-			let j = i + 1;
-			let c = chunk[j]!;
-			while (c >= 0x30 && c <= 0x3b) c = chunk[++j]!;
-			if (c !== 0x6d) return -1;
-			i = j + 1;
-		} else {
-			// A tab: the region holds no other control byte.
-			const spaces = TAB_WIDTH - (columnsOf(out, lineOut, o) % TAB_WIDTH);
-			for (let k = 0; k < spaces; k++) out[o++] = 0x20;
-		}
-	}
-	return o;
-}
-
-/**
- * Display columns of checked, rendered, colourless line bytes `out[from, to)`, as the string
- * path counts them: UTF-16 code units, so a UTF-8 lead byte is one column (two for a 4-byte
- * sequence), continuation bytes none.
- */
-function columnsOf(out: Uint8Array, from: number, to: number): number {
-	let column = 0;
-	for (let i = from; i < to; i++) {
-		const c = out[i]!;
-		if (c < 0x80 || c >= 0xc0) {
-			column += c >= 0xf0 ? 2 : 1;
-		}
-	}
-	return column;
-}
-
-/**
- * The colour-on region path: `chunk[start, end)`, which `isPlainRegion` accepted, rendered as
- * a latin1 string (one character per output byte), or undefined when an escape is not a plain
- * SGR. JS looks at escapes and tabs only; one native replace puts the prefixes in.
- */
-function plainRegionText(chunk: Buffer, start: number, end: number, prefix: Buffer): string | undefined {
-	if (end <= start) return '';
 	// Without its last newline: the replace below must not prefix an empty line after it.
 	let text = chunk.toString('latin1', start, end - 1);
+	const c2 = chunk.indexOf(0xc2, start);
+	if (c2 !== -1 && c2 < end && C1_CONTROL.test(text)) return undefined;
+	// A line longer than the cap is cut by the string path: some line start with no newline
+	// within `maxChars` bytes after it. Jumping a cap's length at a time finds one cheaply.
+	for (let lineStart = 0; text.length - lineStart > maxChars; ) {
+		const nl = text.lastIndexOf('\n', lineStart + maxChars);
+		if (nl < lineStart) return undefined;
+		lineStart = nl + 1;
+	}
 	// Every escape must be a plain SGR: ESC [ digits ; : ... m.
-	for (let at = text.indexOf('\u001b'); at !== -1; at = text.indexOf('\u001b', at + 1)) {
-		if (text.charCodeAt(at + 1) !== 0x5b) return undefined;
-		let j = at + 2;
-		let c = text.charCodeAt(j);
-		while (c >= 0x30 && c <= 0x3b) c = text.charCodeAt(++j);
-		if (c !== 0x6d) return undefined;
-		at = j;
+	if (hasEscape) {
+		for (let at = esc - start; at !== -1; at = text.indexOf('\u001b', at + 1)) {
+			if (text.charCodeAt(at + 1) !== 0x5b) return undefined;
+			let j = at + 2;
+			let c = text.charCodeAt(j);
+			while (c >= 0x30 && c <= 0x3b) c = text.charCodeAt(++j);
+			if (c !== 0x6d) return undefined;
+			at = j;
+		}
 	}
 	const tab = text.indexOf('\t');
 	if (tab !== -1) text = expandTabs(text, tab);
 	const prefixText = prefix.toString('latin1');
 	return `${prefixText}${text.replaceAll('\n', `\n${prefixText}`)}\n`;
-}
-
-/**
- * The fast paths' verdict on a region, for tests: the rendered latin1 text, or undefined when
- * the region goes to the byte loop.
- */
-export function renderPlainRegion(chunk: Buffer, start: number, end: number, options: RenderOptions): string | undefined {
-	const {prefix, color, maxChars} = options;
-	if (!isPlainRegion(chunk, start, end, maxChars)) return undefined;
-	if (color) return plainRegionText(chunk, start, end, prefix);
-	const out = Buffer.alloc(end - start + (countNewlines(chunk, start, end) + 1) * prefix.length + countTabs(chunk, start, end) * (TAB_WIDTH - 1));
-	const length = renderCheckedBytes(view(chunk), start, end, countNewlines(chunk, start, end), view(prefix), view(out), 0);
-	return length < 0 ? undefined : out.toString('latin1', 0, length);
 }
 
 /**
@@ -241,13 +134,15 @@ function expandTabs(text: string, firstTab: number): string {
 	return out + text.slice(done);
 }
 
-/**
- * The general path, into `out` from `o` (room for the estimate): one pass over the bytes, line
- * by line, the string sanitizer for odd lines.
- */
-function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, out: Buffer, o: number): Buffer {
+/** The general path: one pass over the bytes, line by line, the string sanitizer for odd lines. */
+function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head: Buffer | undefined): Buffer {
 	const {prefix, color, maxChars} = options;
 	const prefixLength = prefix.length;
+	const headLength = head?.length ?? 0;
+	// Enough for the common case; tabs and slow-path lines grow it when they need to.
+	let out: Buffer = Buffer.allocUnsafe(headLength + end - start + lineCount * prefixLength + 64);
+	if (head) out.set(head, 0);
+	let o = headLength;
 	let linesDone = 0;
 
 	// No closures over `out` and `o` in here: captured variables live in a context object and

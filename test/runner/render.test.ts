@@ -74,10 +74,9 @@ test('fuzz: lines the fast path accepts take it, and render exactly as the strin
 	const colourless = ['a', 'bc', ' ', '\t', 'é', '·', '\u00a0', '日', '😀', 'x'.repeat(7)];
 	const coloured = [...colourless, '\u001b[31m', '\u001b[0m', '\u001b[1;38:5:2m', '\u001b[m'];
 	let taken = 0;
-	for (let round = 0; round < 800; round++) {
-		// Both colour modes on both kinds of text: with colour off, SGR is dropped on the fast path.
+	for (let round = 0; round < 400; round++) {
 		const color = round % 2 === 0;
-		const pieces = round % 4 < 2 ? coloured : colourless;
+		const pieces = color ? coloured : colourless;
 		let text = '';
 		const lines = 1 + (next() % 8);
 		for (let l = 0; l < lines; l++) {
@@ -95,7 +94,7 @@ test('fuzz: lines the fast path accepts take it, and render exactly as the strin
 		}
 		assert.equal(render(bytes, color, 20), reference(bytes, color, 20), JSON.stringify(text));
 	}
-	assert.ok(taken > 200, `fast path taken ${taken} times`);
+	assert.ok(taken > 100, `fast path taken ${taken} times`);
 });
 
 test('the fast path hands back regions holding anything else', () => {
@@ -106,49 +105,10 @@ test('the fast path hands back regions holding anything else', () => {
 	}
 	const invalid = Buffer.from([0x61, 0xff, 0x0a]);
 	assert.equal(renderPlainRegion(invalid, 0, invalid.length, options), undefined);
-	// Colour off: a region with plain SGR stays on the fast path, which drops it; any other
-	// escape sends the region to the byte loop.
-	const sgr = Buffer.from('\u001b[31mred\u001b[0m\tx\n');
-	assert.equal(renderPlainRegion(sgr, 0, sgr.length, {...options, color: false}), `${prefix.toString()}red     x\n`);
-	assert.equal(render(sgr, false), `${prefix.toString()}red     x\n`);
-	for (const odd of ['\u001b[2J', '\u001b]0;t\u0007', '\u001b(B', '\u001b[31']) {
-		const bytes = Buffer.from(`\u001b[1mfine\u001b[0m\nnot ${odd} fine\n`);
-		assert.equal(renderPlainRegion(bytes, 0, bytes.length, {...options, color: false}), undefined, JSON.stringify(odd));
-		assert.equal(render(bytes, false), reference(bytes, false, 4096), JSON.stringify(odd));
-	}
-});
-
-test('into a target: a view of it when it fits, a new buffer when not, the same bytes either way', () => {
-	const head = Buffer.from('HEAD\n');
-	const bodies = ['plain\n\tx\n', '\u001b[31mred\u001b[0m\t日\tq\n', 'odd \r line\n', 'bell \u0007\n'];
-	for (const color of [true, false]) {
-		for (const body of bodies) {
-			const bytes = Buffer.from(body);
-			const count = countNewlines(bytes, 0, bytes.length);
-			const options = {prefix, color, maxChars: 4096};
-			const expected = `HEAD\n${reference(bytes, color, 4096)}`;
-			const target = Buffer.alloc(4096, 0x7e);
-			const out = renderLines(bytes, 0, bytes.length, count, options, head, target);
-			assert.equal(out.toString(), expected, JSON.stringify(body));
-			assert.equal(out.buffer, target.buffer, 'rendered into the target');
-			// Tabs widen lines past any estimate from the input's size: a tiny target is outgrown.
-			const tiny = Buffer.alloc(8);
-			const grown = renderLines(bytes, 0, bytes.length, count, options, head, tiny);
-			assert.equal(grown.toString(), expected, JSON.stringify(body));
-			assert.notEqual(grown.buffer, tiny.buffer);
-		}
-	}
-});
-
-test('a target reused chunk after chunk holds no bytes of the chunk before', () => {
-	const target = Buffer.alloc(64 * 1024);
-	const long = Buffer.from(`${'long line with\ttabs '.repeat(20)}\n`.repeat(10));
-	const short = Buffer.from('a\n');
-	for (const color of [true, false]) {
-		const options = {prefix, color, maxChars: 4096};
-		renderLines(long, 0, long.length, 10, options, undefined, target);
-		assert.equal(renderLines(short, 0, short.length, 1, options, undefined, target).toString(), reference(short, color, 4096));
-	}
+	// Colour off: a region with SGR goes to the byte loop, which strips it.
+	const sgr = Buffer.from('\u001b[31mred\u001b[0m\n');
+	assert.equal(renderPlainRegion(sgr, 0, sgr.length, {...options, color: false}), undefined);
+	assert.equal(render(sgr, false), `${prefix.toString()}red\n`);
 });
 
 test('head bytes come first in the same buffer, on both paths', () => {
