@@ -3,12 +3,12 @@
 // to a file, and logs only), and the fanout CLI when dist/bin/cli.js exists. Reports wall time,
 // the runner's own CPU (the writers' CPU subtracted), peak RSS, and checks every log.
 //
-// Run: node --import tsx test/bench/throughput.ts [--mb 20] [--tasks 8]
+// Run: node --import tsx test/bench/throughput.ts [--mb 20] [--tasks 8] [--reps 3] [--cli-only]
 
 import {spawn, spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
 import {createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {loadavg, tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {createOutputStore} from '../../source/runner/output.js';
@@ -31,10 +31,20 @@ export type BenchRow = {
 	readonly peakRssMb: number;
 	/** Logs checked byte-exact (undefined when the contender keeps no per-task logs). */
 	readonly logsExact?: boolean;
+	/** Lowest and highest extra CPU over the rounds. */
+	readonly cpuRange?: readonly [number, number];
 	readonly note?: string;
 };
 
-export type BenchOptions = {readonly mb?: number; readonly tasks?: number; readonly log?: (line: string) => void};
+export type BenchOptions = {
+	readonly mb?: number;
+	readonly tasks?: number;
+	/** Rounds, every contender once per round in turn (interleaved); the table shows medians. */
+	readonly reps?: number;
+	/** Skip fanout's in-process pipeline rows (tsx-driven), leaving the CLI beside its peers. */
+	readonly cliOnly?: boolean;
+	readonly log?: (line: string) => void;
+};
 
 type Measured = {wallS: number; treeCpuS: number; maxRssKb: number; status: number | null};
 
@@ -123,111 +133,168 @@ export async function benchThroughput(options: BenchOptions = {}): Promise<Bench
 	const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const bytes = mb * 1024 * 1024;
 	const base = mkdtempSync(join(tmpdir(), 'fanout-bench-'));
-	const rows: BenchRow[] = [];
-	const fresh = (name: string): {dir: string; shaFiles: string[]; commands: string[]} => {
-		const dir = join(base, name);
-		mkdirSync(join(dir, 'logs'), {recursive: true});
-		const shaFiles = Array.from({length: tasks}, (_, i) => join(dir, `writer-${i + 1}.sha`));
-		return {dir, shaFiles, commands: shaFiles.map((file, i) => writerCommand(file, bytes, i + 1))};
-	};
-	log(`throughput: ${tasks} writers x ${mb} MB (${tasks * mb} MB), node ${process.version}, ${base}`);
+	const reps = Math.max(1, options.reps ?? 3);
+	const rounds: BenchRow[][] = [];
+	log(`throughput: ${tasks} writers x ${mb} MB (${tasks * mb} MB), ${reps} interleaved rounds, node ${process.version}, load ${loadavg()[0]!.toFixed(1)}, ${base}`);
 	try {
-		// 1. The shell, output to files: the floor.
-		{
-			const {dir, shaFiles, commands} = fresh('shell');
-			const logs = shaFiles.map((_, i) => join(dir, 'logs', `writer-${i + 1}.log`));
-			const script = `${commands.map((command, i) => `${command} > ${JSON.stringify(logs[i])} &`).join(' ')} wait`;
-			const m = await measure(['sh', '-c', script], join(dir, 'stdout'), dir);
-			rows.push({name: 'shell (&, wait)', wallS: m.wallS, ownCpuS: m.treeCpuS - writersCpuS(shaFiles), peakRssMb: m.maxRssKb / 1024, logsExact: await logsExact(logs, shaFiles)});
-		}
-		// 2. concurrently (prefixes lines, no sanitizing).
-		const concurrently = join(ROOT, 'node_modules', '.bin', 'concurrently');
-		if (existsSync(concurrently)) {
-			const {dir, shaFiles, commands} = fresh('concurrently');
-			const m = await measure([concurrently, ...commands], join(dir, 'stdout'), dir);
-			rows.push({name: 'concurrently', wallS: m.wallS, ownCpuS: m.treeCpuS - writersCpuS(shaFiles), peakRssMb: m.maxRssKb / 1024});
-		}
-		// 3. GNU parallel --line-buffer (no prefix, no sanitizing).
-		if (spawnSync('parallel', ['--version'], {stdio: 'ignore'}).status === 0) {
-			const {dir, shaFiles, commands} = fresh('parallel');
-			const m = await measure(['parallel', '--will-cite', '--line-buffer', '-j', String(tasks), ':::', ...commands], join(dir, 'stdout'), dir);
-			rows.push({name: 'GNU parallel --line-buffer', wallS: m.wallS, ownCpuS: m.treeCpuS - writersCpuS(shaFiles), peakRssMb: m.maxRssKb / 1024});
-		} else {
-			log('GNU parallel not installed: skipped');
-		}
-		// 4. fanout's pipeline: headless to a file, then logs only (as under the TUI). The driver
-		// runs under tsx, whose start-up (esbuild included) is no part of fanout: measured once
-		// with no tasks and taken off the own CPU.
-		const self = fileURLToPath(import.meta.url);
-		const startup = fresh('pipeline-startup');
-		const idle = await measure([process.execPath, '--import', 'tsx', self, '--driver', startup.dir, '-', '0', '0'], join(startup.dir, 'driver.json'), ROOT);
-		const startupCpuS = idle.treeCpuS;
-		for (const [name, toFile] of [
-			['fanout pipeline, headless to file', true],
-			['fanout pipeline, logs only', false],
-		] as const) {
-			const {dir, shaFiles} = fresh(toFile ? 'pipeline-headless' : 'pipeline-logs');
-			const sinkPath = toFile ? join(dir, 'headless.out') : '-';
-			const stdoutPath = join(dir, 'driver.json');
-			const m = await measure([process.execPath, '--import', 'tsx', self, '--driver', dir, sinkPath, String(tasks), String(bytes)], stdoutPath, ROOT);
-			const report = JSON.parse(readFileSync(stdoutPath, 'utf8').trim()) as {cpuS: number; maxRssKb: number; failed: number};
-			const logs = shaFiles.map((_, i) => join(dir, 'logs', `writer-${i + 1}.log`));
-			rows.push({
-				name,
-				wallS: m.wallS,
-				ownCpuS: m.treeCpuS - writersCpuS(shaFiles) - startupCpuS,
-				pipelineCpuS: report.cpuS,
-				peakRssMb: report.maxRssKb / 1024,
-				logsExact: report.failed === 0 && (await logsExact(logs, shaFiles)),
-				note: `own CPU without tsx start-up (${startupCpuS.toFixed(2)} s, measured alone); pipeline CPU is the run alone`,
-			});
-		}
-		// 5. The real CLI, once the lead has wired `run --headless`.
-		const cli = join(ROOT, 'dist', 'bin', 'cli.js');
-		if (existsSync(cli)) {
-			// The workspace holds only the plan: the writers' checksums and the captured stdout
-			// live beside it, where fanout's watcher does not see them.
-			const {dir, shaFiles, commands} = fresh('cli');
-			const workspace = join(dir, 'ws');
-			mkdirSync(workspace);
-			const plan = [
-				'name: throughput',
-				'phases:',
-				'  - name: write',
-				'    mode: parallel',
-				'    tasks:',
-				...commands.flatMap((command, i) => [`      - id: writer-${i + 1}`, `        owns: [out/writer-${i + 1}/**]`, `        run: ${JSON.stringify(command)}`]),
-			].join('\n');
-			writeFileSync(join(workspace, 'plan.yaml'), `${plan}\n`);
-			const m = await measure([process.execPath, cli, 'run', join(workspace, 'plan.yaml'), '--headless', '--yes'], join(dir, 'stdout'), workspace);
-			const runsRoot = join(workspace, '.fanout', 'runs');
-			const runId = existsSync(runsRoot) ? readdirSync(runsRoot).sort().at(-1) : undefined;
-			const logs = shaFiles.map((_, i) => (runId ? join(runsRoot, runId, 'logs', `writer-${i + 1}.log`) : ''));
-			const writersDone = shaFiles.every((file) => existsSync(`${file}.cpu`));
-			rows.push({
-				name: 'fanout run --headless (CLI)',
-				wallS: m.wallS,
-				ownCpuS: writersDone ? m.treeCpuS - writersCpuS(shaFiles) : Number.NaN,
-				peakRssMb: m.maxRssKb / 1024,
-				logsExact: m.status === 0 && (await logsExact(logs, shaFiles)),
-				note: m.status === 0 ? undefined : `exit ${m.status}: ${readFileSync(join(dir, 'stdout'), 'utf8').trim().split('\n').at(-1) ?? ''}`,
-			});
+		for (let round = 0; round < reps; round++) {
+			rounds.push(await oneRound(round));
+			log(`round ${round + 1}: ${rounds.at(-1)!.map((row) => `${row.name} ${row.wallS.toFixed(2)} s / ${row.ownCpuS.toFixed(2)} s`).join(', ')}`);
 		}
 	} finally {
 		rmSync(base, {recursive: true, force: true});
 	}
+	const rows = medianRows(rounds);
+	printTable(rows, reps, log);
+	return rows;
+
+	async function oneRound(round: number): Promise<BenchRow[]> {
+		const rows: BenchRow[] = [];
+		const fresh = (name: string): {dir: string; shaFiles: string[]; commands: string[]} => {
+			const dir = join(base, `${round}-${name}`);
+			mkdirSync(join(dir, 'logs'), {recursive: true});
+			const shaFiles = Array.from({length: tasks}, (_, i) => join(dir, `writer-${i + 1}.sha`));
+			return {dir, shaFiles, commands: shaFiles.map((file, i) => writerCommand(file, bytes, i + 1))};
+		};
+		{
+			// 1. The shell, output to files: the floor.
+			{
+				const {dir, shaFiles, commands} = fresh('shell');
+				const logs = shaFiles.map((_, i) => join(dir, 'logs', `writer-${i + 1}.log`));
+				const script = `${commands.map((command, i) => `${command} > ${JSON.stringify(logs[i])} &`).join(' ')} wait`;
+				const m = await measure(['sh', '-c', script], join(dir, 'stdout'), dir);
+				rows.push({name: 'shell (&, wait)', wallS: m.wallS, ownCpuS: m.treeCpuS - writersCpuS(shaFiles), peakRssMb: m.maxRssKb / 1024, logsExact: await logsExact(logs, shaFiles)});
+			}
+			// 2. concurrently (prefixes lines, no sanitizing).
+			const concurrently = join(ROOT, 'node_modules', '.bin', 'concurrently');
+			if (existsSync(concurrently)) {
+				const {dir, shaFiles, commands} = fresh('concurrently');
+				const m = await measure([concurrently, ...commands], join(dir, 'stdout'), dir);
+				rows.push({name: CONCURRENTLY_ROW, wallS: m.wallS, ownCpuS: m.treeCpuS - writersCpuS(shaFiles), peakRssMb: m.maxRssKb / 1024});
+			}
+			// 3. GNU parallel --line-buffer (no prefix, no sanitizing).
+			if (spawnSync('parallel', ['--version'], {stdio: 'ignore'}).status === 0) {
+				const {dir, shaFiles, commands} = fresh('parallel');
+				const m = await measure(['parallel', '--will-cite', '--line-buffer', '-j', String(tasks), ':::', ...commands], join(dir, 'stdout'), dir);
+				rows.push({name: PARALLEL_ROW, wallS: m.wallS, ownCpuS: m.treeCpuS - writersCpuS(shaFiles), peakRssMb: m.maxRssKb / 1024});
+			} else {
+				log('GNU parallel not installed: skipped');
+			}
+			// 4. fanout's pipeline: headless to a file, then logs only (as under the TUI). The driver
+			// runs under tsx, whose start-up (esbuild included) is no part of fanout: measured once
+			// with no tasks and taken off the own CPU.
+			const self = fileURLToPath(import.meta.url);
+			if (!options.cliOnly) {
+				const startup = fresh('pipeline-startup');
+				const idle = await measure([process.execPath, '--import', 'tsx', self, '--driver', startup.dir, '-', '0', '0'], join(startup.dir, 'driver.json'), ROOT);
+				const startupCpuS = idle.treeCpuS;
+				for (const [name, toFile] of [
+					['fanout pipeline, headless to file', true],
+					['fanout pipeline, logs only', false],
+				] as const) {
+					const {dir, shaFiles} = fresh(toFile ? 'pipeline-headless' : 'pipeline-logs');
+					const sinkPath = toFile ? join(dir, 'headless.out') : '-';
+					const stdoutPath = join(dir, 'driver.json');
+					const m = await measure([process.execPath, '--import', 'tsx', self, '--driver', dir, sinkPath, String(tasks), String(bytes)], stdoutPath, ROOT);
+					const report = JSON.parse(readFileSync(stdoutPath, 'utf8').trim()) as {cpuS: number; maxRssKb: number; failed: number};
+					const logs = shaFiles.map((_, i) => join(dir, 'logs', `writer-${i + 1}.log`));
+					rows.push({
+						name,
+						wallS: m.wallS,
+						ownCpuS: m.treeCpuS - writersCpuS(shaFiles) - startupCpuS,
+						pipelineCpuS: report.cpuS,
+						peakRssMb: report.maxRssKb / 1024,
+						logsExact: report.failed === 0 && (await logsExact(logs, shaFiles)),
+						note: `own CPU without tsx start-up (${startupCpuS.toFixed(2)} s, measured alone); pipeline CPU is the run alone`,
+					});
+				}
+			}
+			// 5. The real CLI, once the lead has wired `run --headless`.
+			const cli = join(ROOT, 'dist', 'bin', 'cli.js');
+			if (existsSync(cli)) {
+				// The workspace holds only the plan: the writers' checksums and the captured stdout
+				// live beside it, where fanout's watcher does not see them.
+				const {dir, shaFiles, commands} = fresh('cli');
+				const workspace = join(dir, 'ws');
+				mkdirSync(workspace);
+				const plan = [
+					'name: throughput',
+					'phases:',
+					'  - name: write',
+					'    mode: parallel',
+					'    tasks:',
+					...commands.flatMap((command, i) => [`      - id: writer-${i + 1}`, `        owns: [out/writer-${i + 1}/**]`, `        run: ${JSON.stringify(command)}`]),
+				].join('\n');
+				writeFileSync(join(workspace, 'plan.yaml'), `${plan}\n`);
+				const m = await measure([process.execPath, cli, 'run', join(workspace, 'plan.yaml'), '--headless', '--yes'], join(dir, 'stdout'), workspace);
+				const runsRoot = join(workspace, '.fanout', 'runs');
+				const runId = existsSync(runsRoot) ? readdirSync(runsRoot).sort().at(-1) : undefined;
+				const logs = shaFiles.map((_, i) => (runId ? join(runsRoot, runId, 'logs', `writer-${i + 1}.log`) : ''));
+				const writersDone = shaFiles.every((file) => existsSync(`${file}.cpu`));
+				rows.push({
+					name: CLI_ROW,
+					wallS: m.wallS,
+					ownCpuS: writersDone ? m.treeCpuS - writersCpuS(shaFiles) : Number.NaN,
+					peakRssMb: m.maxRssKb / 1024,
+					logsExact: m.status === 0 && (await logsExact(logs, shaFiles)),
+					note: m.status === 0 ? undefined : `exit ${m.status}: ${readFileSync(join(dir, 'stdout'), 'utf8').trim().split('\n').at(-1) ?? ''}`,
+				});
+			}
+		}
+		return rows;
+	}
+}
+
+/** Per contender, the median of each figure over the rounds (logs exact only if exact in every round). */
+function medianRows(rounds: readonly BenchRow[][]): BenchRow[] {
+	const names = rounds[0]!.map((row) => row.name);
+	return names.map((name) => {
+		const all = rounds.map((rows) => rows.find((row) => row.name === name)).filter((row): row is BenchRow => row !== undefined);
+		const pipeline = all.map((row) => row.pipelineCpuS).filter((value): value is number => value !== undefined);
+		const exact = all.map((row) => row.logsExact);
+		return {
+			name,
+			wallS: median(all.map((row) => row.wallS)),
+			ownCpuS: median(all.map((row) => row.ownCpuS)),
+			...(pipeline.length > 0 ? {pipelineCpuS: median(pipeline)} : {}),
+			peakRssMb: median(all.map((row) => row.peakRssMb)),
+			...(exact[0] === undefined ? {} : {logsExact: exact.every((value) => value === true)}),
+			cpuRange: [Math.min(...all.map((row) => row.ownCpuS)), Math.max(...all.map((row) => row.ownCpuS))],
+			...(all.find((row) => row.note) ? {note: all.find((row) => row.note)!.note} : {}),
+		};
+	});
+}
+
+function median(values: readonly number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One table: every contender beside the shell, then the issue's targets checked against it. */
+function printTable(rows: readonly BenchRow[], reps: number, log: (line: string) => void): void {
 	const shell = rows[0]!;
 	log('');
-	log(`${'contender'.padEnd(36)} ${'wall s'.padStart(7)} ${'x shell'.padStart(8)} ${'own CPU s'.padStart(10)} ${'pipeline CPU s'.padStart(15)} ${'peak RSS MB'.padStart(12)}  logs`);
+	log(`medians of ${reps} interleaved rounds; extra CPU = the contender's process tree minus the writers' own CPU (range over the rounds)`);
+	log(`${'contender'.padEnd(36)} ${'wall s'.padStart(7)} ${'x shell'.padStart(8)} ${'extra CPU s'.padStart(12)} ${'range'.padStart(11)} ${'pipeline CPU s'.padStart(15)} ${'peak RSS MB'.padStart(12)}  logs`);
 	for (const row of rows) {
+		const range = row.cpuRange ? `${row.cpuRange[0].toFixed(2)}-${row.cpuRange[1].toFixed(2)}` : '';
 		log(
-			`${row.name.padEnd(36)} ${row.wallS.toFixed(2).padStart(7)} ${(row.wallS / shell.wallS).toFixed(2).padStart(8)} ${row.ownCpuS.toFixed(2).padStart(10)} ${(row.pipelineCpuS?.toFixed(2) ?? '-').padStart(15)} ${row.peakRssMb.toFixed(0).padStart(12)}  ${row.logsExact === undefined ? '-' : row.logsExact ? 'exact' : 'MISMATCH'}`,
+			`${row.name.padEnd(36)} ${row.wallS.toFixed(2).padStart(7)} ${(row.wallS / shell.wallS).toFixed(2).padStart(8)} ${row.ownCpuS.toFixed(2).padStart(12)} ${range.padStart(11)} ${(row.pipelineCpuS?.toFixed(2) ?? '-').padStart(15)} ${row.peakRssMb.toFixed(0).padStart(12)}  ${row.logsExact === undefined ? '-' : row.logsExact ? 'exact' : 'MISMATCH'}`,
 		);
 	}
 	for (const row of rows) if (row.note) log(`${row.name}: ${row.note}`);
-	log('own CPU = the contender\'s whole process tree minus the writers\' self-reported CPU (noisy on a busy machine).');
-	return rows;
+	const cli = rows.find((row) => row.name === CLI_ROW);
+	const parallel = rows.find((row) => row.name === PARALLEL_ROW);
+	const concurrently = rows.find((row) => row.name === CONCURRENTLY_ROW);
+	if (cli && parallel) log(`target: fanout CLI wall <= GNU parallel's: ${cli.wallS.toFixed(2)} vs ${parallel.wallS.toFixed(2)} s (${(cli.wallS / parallel.wallS).toFixed(2)}x): ${cli.wallS <= parallel.wallS ? 'met' : 'NOT met'}`);
+	if (cli && concurrently) log(`target: fanout CLI extra CPU < concurrently's: ${cli.ownCpuS.toFixed(2)} vs ${concurrently.ownCpuS.toFixed(2)} s: ${cli.ownCpuS < concurrently.ownCpuS ? 'met' : 'NOT met'}`);
+	if (cli && parallel) log(`fanout CLI extra CPU vs GNU parallel's: ${cli.ownCpuS.toFixed(2)} vs ${parallel.ownCpuS.toFixed(2)} s (${(cli.ownCpuS / parallel.ownCpuS).toFixed(2)}x)`);
 }
+
+const CLI_ROW = 'fanout run --headless (CLI)';
+const PARALLEL_ROW = 'GNU parallel --line-buffer';
+const CONCURRENTLY_ROW = 'concurrently';
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
@@ -239,6 +306,6 @@ if (invokedDirectly) {
 			const at = args.indexOf(name);
 			return at === -1 ? undefined : Number(args[at + 1]);
 		};
-		await benchThroughput({mb: flag('--mb'), tasks: flag('--tasks')});
+		await benchThroughput({mb: flag('--mb'), tasks: flag('--tasks'), reps: flag('--reps'), cliOnly: args.includes('--cli-only')});
 	}
 }
