@@ -44,3 +44,12 @@ export function sharedRunWords(tasks: readonly Task[]): number {
 export function ownsWords(task: Task): string {
 	return task.owns.length === 0 ? 'owns nothing' : task.owns.join(' ');
 }
+
+/** Columns the command column needs to show every task's differing part whole. */
+export function commandNeed(tasks: readonly Task[], plan: Plan, sharedWords: number): number {
+	return Math.max(0, ...tasks.map(task => (task.run === undefined ? Math.min(24, taskCommand(task, plan).length) : shortLength(task.run, sharedWords))));
+}
+
+function shortLength(command: string, sharedWords: number): number {
+	return sharedWords === 0 ? command.length : 1 + words(command).slice(sharedWords).join(' ').length;
+}

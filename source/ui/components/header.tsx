@@ -1,6 +1,6 @@
 // The run's header line: plan, phase, elapsed time, counts, cost and a progress bar. On a
 // narrow terminal the parts give way in a fixed order so the n/total count always shows: the
-// bar shrinks first, then the note goes, then the bar, then shorter words, then the plan name.
+// bar shrinks, then goes; then the note; then shorter words; then the plan name.
 
 import {Box, Text} from 'ink';
 import type {OrchestratorContext} from '../../machine/types.js';
@@ -70,10 +70,15 @@ export function fitHeader(input: HeaderInput): HeaderFit {
 	const gap = input.width >= 100 ? '   ' : '  ';
 	const full: HeaderFit = {gap, name: input.name, phase: input.phaseLong, note: input.note !== undefined, counts: 'long', cost: true, barWidth: 12};
 	const fits = (fit: HeaderFit) => headerLength(fit, input) <= input.width;
-	// The bar shrinks first, down to 4 cells.
-	for (let bar = 12; bar >= 4; bar--) if (fits({...full, barWidth: bar})) return {...full, barWidth: bar};
-	const steps: Array<Partial<HeaderFit>> = [{note: false}, {gap: '  '}, {barWidth: 0}, {counts: 'short'}, {phase: input.phaseShort}, {cost: false}];
-	let fit: HeaderFit = {...full, barWidth: 4};
+	// The bar shrinks first, down to 4 cells, then goes; then the note, with the bar back if there is room for it.
+	const bars = [12, 11, 10, 9, 8, 7, 6, 5, 4, 0];
+	for (const barWidth of bars) if (fits({...full, barWidth})) return {...full, barWidth};
+	const tight: HeaderFit = {...full, gap: '  '};
+	for (const barWidth of bars) if (fits({...tight, barWidth})) return {...tight, barWidth};
+	const quiet: HeaderFit = {...full, note: false};
+	for (const barWidth of bars) if (fits({...quiet, barWidth})) return {...quiet, barWidth};
+	const steps: Array<Partial<HeaderFit>> = [{gap: '  '}, {counts: 'short'}, {phase: input.phaseShort}, {cost: false}];
+	let fit: HeaderFit = {...quiet, barWidth: 0};
 	for (const step of steps) {
 		fit = {...fit, ...step};
 		if (fits(fit)) return fit;

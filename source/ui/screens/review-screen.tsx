@@ -8,7 +8,7 @@ import type {Finding} from '../../plan/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
-import {commandColumn, ownsWords, sharedRunWords} from '../task-columns.js';
+import {commandColumn, commandNeed, ownsWords, sharedRunWords} from '../task-columns.js';
 import {planTasks, truncate} from '../format.js';
 import {wrapHanging} from '../wrap.js';
 import {useColor} from '../theme.js';
@@ -64,9 +64,12 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFil
 	const idWidth = Math.max(4, ...tasks.map(task => task.id.length)) + 2;
 	const ownsWidth = Math.min(Math.max(12, ...tasks.map(task => ownsWords(task).length + 2)), Math.max(12, Math.floor(width * 0.3)));
 	const rest = Math.max(0, width - prefix - idWidth - ownsWidth - 1);
-	const describeWidth = Math.min(Math.max(0, ...tasks.map(task => describe(task).length + 2)), Math.max(10, Math.floor(rest * 0.5)));
-	const commandWidth = Math.max(0, rest - describeWidth);
 	const shared = sharedRunWords(tasks);
+	// The description takes what it needs when the commands' differing parts still fit beside it.
+	const describeNeed = Math.max(0, ...tasks.map(task => describe(task).length + 2));
+	const commandRoom = Math.min(commandNeed(tasks, plan, shared), Math.floor(rest / 2));
+	const describeWidth = Math.min(describeNeed, Math.max(10, rest - commandRoom));
+	const commandWidth = Math.max(0, rest - describeWidth);
 	plan.phases.forEach((phase, phaseIndex) => {
 		rows.push({
 			key: `phase-${phaseIndex}`,
