@@ -22,8 +22,8 @@ export function sharedPrefixWords(commands: readonly string[]): number {
 }
 
 /**
- * A task's command for a column of `width`: whole when it fits; else from the first word that
- * differs between the plan's commands (after `…`); cut at the end only when even that is too long.
+ * A task's command for a column of `width`: without its first `sharedWords` words (see
+ * sharedWordsFor) after a `…`; cut at the end only when even that is too long.
  * An agent task (no `run:`) shows its agent and the start of its prompt (its title is shown beside).
  */
 export function commandColumn(task: Task, plan: Plan, width: number, sharedWords: number): string {
@@ -31,13 +31,21 @@ export function commandColumn(task: Task, plan: Plan, width: number, sharedWords
 	// An agent task's prompt is long prose: its title, in the row beside it, says more.
 	if (task.run === undefined) return truncate(taskCommand(task, plan), width);
 	const command = task.run;
-	if (command.length <= width || sharedWords === 0) return truncate(command, width);
+	if (sharedWords === 0) return truncate(command, width);
 	return truncate(`…${words(command).slice(sharedWords).join(' ')}`, width);
 }
 
 /** Shared leading words of the plan's (or a phase's) `run:` commands. */
 export function sharedRunWords(tasks: readonly Task[]): number {
 	return sharedPrefixWords(tasks.flatMap(task => (task.run === undefined ? [] : [task.run])));
+}
+
+/**
+ * The shared words to leave out in a column of `width`: none when every command fits whole,
+ * else all of them, so that every row shows its command the same way.
+ */
+export function sharedWordsFor(tasks: readonly Task[], width: number): number {
+	return tasks.every(task => task.run === undefined || task.run.length <= width) ? 0 : sharedRunWords(tasks);
 }
 
 /** What a task owns in a few words: its globs, or "owns nothing". */

@@ -9,7 +9,7 @@ import {Header} from '../components/header.js';
 import {PhaseTimeline} from '../components/phase-timeline.js';
 import {KeyBar} from '../components/key-bar.js';
 import {dependentsOf, truncate} from '../format.js';
-import {commandColumn, sharedRunWords} from '../task-columns.js';
+import {commandColumn, sharedWordsFor} from '../task-columns.js';
 
 type Props = {
 	readonly snapshot: OrchestratorSnapshot;
@@ -58,7 +58,7 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 	const anyReads = tasks.some(task => task.reads.length > 0);
 	const readsWidth = anyReads ? Math.min(Math.max(...tasks.map(task => readsText(task).length + 2)), Math.max(10, Math.floor(usable * 0.25))) : 0;
 	const commandWidth = Math.max(0, usable - ownsWidth - readsWidth - 1);
-	const shared = sharedRunWords(tasks);
+	const shared = sharedWordsFor(tasks, commandWidth);
 	const agentLines = [
 		...(info && info.agentsFound.length > 0 ? [{text: ` Agents found on PATH: ${info.agentsFound.join(', ')}.`, missing: false}] : []),
 		...(info?.agentsMissing ?? []).map(m => ({text: ` ${m.agent} is not installed (needed by ${m.tasks.join(', ')}): ${m.install}`, missing: true})),

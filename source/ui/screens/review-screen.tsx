@@ -8,7 +8,7 @@ import type {Finding} from '../../plan/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
-import {commandColumn, commandNeed, ownsWords, sharedRunWords} from '../task-columns.js';
+import {commandColumn, commandNeed, ownsWords, sharedRunWords, sharedWordsFor} from '../task-columns.js';
 import {planTasks, truncate} from '../format.js';
 import {wrapHanging} from '../wrap.js';
 import {useColor} from '../theme.js';
@@ -70,6 +70,7 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFil
 	const commandRoom = Math.min(commandNeed(tasks, plan, shared), Math.floor(rest / 2));
 	const describeWidth = Math.min(describeNeed, Math.max(10, rest - commandRoom));
 	const commandWidth = Math.max(0, rest - describeWidth);
+	const leftOut = sharedWordsFor(tasks, commandWidth);
 	plan.phases.forEach((phase, phaseIndex) => {
 		rows.push({
 			key: `phase-${phaseIndex}`,
@@ -94,7 +95,7 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFil
 							{truncate(owns, ownsWidth - 2).padEnd(ownsWidth)}
 						</Text>
 						{truncate(describe(task), describeWidth - 2).padEnd(describeWidth)}
-						<Text dimColor>{commandColumn(task, plan, commandWidth, shared)}</Text>
+						<Text dimColor>{commandColumn(task, plan, commandWidth, leftOut)}</Text>
 					</Text>
 				),
 			});
