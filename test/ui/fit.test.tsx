@@ -67,10 +67,11 @@ test('help at 80x24 fits, scrolls with arrows and PgDn to its last line, and clo
 	assert.match(frame(), /Keys · conflict +lines 1-19 of \d+ ↓/);
 	assert.match(frame(), /↑↓ PgUp PgDn scroll · \? esc q close/);
 	await press(app, ARROW_DOWN);
-	assert.match(frame(), /lines 2-20 of/);
-	await press(app, PAGE_DOWN, PAGE_DOWN);
+	await eventually(() => assert.match(plain(app.lastFrame()), /lines 2-20 of/));
+	await press(app, PAGE_DOWN);
+	await eventually(() => assert.match(plain(app.lastFrame()), /lines \d+-23 of 23 │/));
 	// The end: "Anywhere" and its last key are in view; nothing says "make the terminal taller".
-	assert.match(frame(), /Anywhere[\s\S]*twice: stop everything now/);
+	await eventually(() => assert.match(plain(app.lastFrame()), /Anywhere[\s\S]*twice: stop everything now/));
 	assert.doesNotMatch(frame(), /taller/);
 	assert.ok(lines().length <= 23);
 	app.stdin.write(ESCAPE);
@@ -212,21 +213,21 @@ test('wizard: ? shows the step\'s keys on the pattern step and on an empty goal;
 		const frame = () => plain(app.lastFrame());
 		// Empty goal: ? is the help.
 		await press(app, '?');
-		assert.match(frame(), /Keys · plan wizard · goal/);
+		await eventually(() => assert.match(plain(app.lastFrame()), /Keys · plan wizard · goal/));
 		assert.equal(actor.getSnapshot().context.goal, '');
 		app.stdin.write(ESCAPE);
 		await eventually(() => assert.doesNotMatch(plain(app.lastFrame()), /Keys ·/));
 		// Inside a goal, ? is a character.
 		await press(app, 'W', 'h', 'y', '?');
-		assert.equal(actor.getSnapshot().context.goal, 'Why?');
+		await eventually(() => assert.equal(actor.getSnapshot().context.goal, 'Why?'));
 		assert.doesNotMatch(frame(), /Keys ·/);
 		await press(app, ENTER);
 		await eventually(() => assert.match(plain(app.lastFrame()), /How should the work be split/));
 		await press(app, '?');
-		assert.match(frame(), /Keys · plan wizard · pattern[\s\S]*pick a way to split the work/);
+		await eventually(() => assert.match(plain(app.lastFrame()), /Keys · plan wizard · pattern[\s\S]*pick a way to split the work/));
 		assert.ok(frame().split('\n').length <= 23);
 		await press(app, 'q');
-		assert.match(frame(), /How should the work be split/);
+		await eventually(() => assert.match(plain(app.lastFrame()), /How should the work be split/));
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}
