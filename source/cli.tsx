@@ -23,15 +23,30 @@ const commands: Record<string, {readonly load: Loader; readonly summary: string}
 };
 
 function usage(): string {
-	const width = Math.max(...Object.keys(commands).map(name => name.length));
-	const lines = Object.entries(commands)
-		.filter(([name]) => name !== 'guard')
-		.map(([name, c]) => `  fanout ${name.padEnd(width)}  ${c.summary}`);
+	// One column for the words, as wide as the longest command, wrapped under itself at 80.
+	const rows: Array<readonly [string, string]> = [
+		['fanout', 'open the start screen (in a terminal)'],
+		...Object.entries(commands)
+			.filter(([name]) => name !== 'guard')
+			.map(([name, c]) => [`fanout ${name}`, c.summary] as const),
+	];
+	const width = Math.max(...rows.map(([left]) => left.length)) + 4;
+	const wrap = (text: string): string[] => {
+		const lines: string[] = [];
+		let line = '';
+		for (const word of text.split(' ')) {
+			if (line !== '' && width + line.length + 1 + word.length > 80) {
+				lines.push(line);
+				line = word;
+			} else line = line === '' ? word : `${line} ${word}`;
+		}
+		return [...lines, line];
+	};
+	const lines = rows.flatMap(([left, words]) => wrap(words).map((text, i) => `${(i === 0 ? `  ${left}` : '').padEnd(width)}${text}`));
 	return [
 		'fanout: run coding-agent work in parallel, safely.',
 		'',
 		'Usage:',
-		'  fanout                 open the start screen (in a terminal)',
 		...lines,
 		'',
 		'Options: --help, --version. Each command takes --help.',

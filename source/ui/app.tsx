@@ -121,7 +121,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 				{screen}
 				<OverlayDialog control={control} send={send} width={width} />
 			</Box>
-			<FullScreenLayer control={control} context={context} store={store} sanitize={sanitize} width={width} height={height} />
+			<FullScreenLayer control={control} context={context} store={store} sanitize={sanitize} width={width} height={height} state={state} />
 		</Box>
 	);
 }

@@ -9,7 +9,7 @@ import {PassThrough} from 'node:stream';
 import {createOutputStore} from '../../source/runner/output.js';
 import {createHeadlessSink} from '../../source/runner/headless-sink.js';
 import {collapseCarriageReturns} from '../../source/runner/lines.js';
-import {decodeLine, displayLine, stripColour} from '../../source/runner/sanitize.js';
+import {decodeLine, displayLine, stripColour} from '../../source/text/sanitize.js';
 import {tempDir} from './helpers.js';
 
 const {dir, cleanup} = tempDir();

@@ -141,17 +141,56 @@ test('never more than rows-1 lines, whatever the size, screen or overlay', async
 	}
 });
 
-test('more panes than fit: "+N more", and the page follows the focus', async () => {
-	const {app} = await mount(makeContext(widePlan(12), {phases: ['running']}), 80, 24);
+test('many tasks at 80x24: a row per task with its last line, the focused pane beside; the focus moves down the rows', async () => {
+	const plan = widePlan(12);
+	const store = new MemoryStore();
+	plan.phases[0]!.tasks.forEach((t, i) => store.tail(t.id).push(`${t.id} first`, `${t.id} line ${i + 1}`));
+	const running = Object.fromEntries(plan.phases[0]!.tasks.map(t => [t.id, taskRun(t.id, 0, {status: 'running', attempts: 1, startedAt: T0})]));
+	const {app} = await mount(makeContext(plan, {phases: ['running'], tasks: running}), 80, 24, store);
 	const first = plain(app.lastFrame());
-	assert.match(first, /\+\d+ more ↓ · page 1 of \d/);
-	assert.match(first, /t01/);
-	for (let i = 0; i < 11; i++) app.stdin.write(TAB);
+	// Every task's row, with its last output line; the focused task's pane shows its tail.
+	for (let i = 1; i <= 12; i++) assert.match(first, new RegExp(`t${String(i).padStart(2, '0')} +02:14 t${String(i).padStart(2, '0')} line ${i}\\b`));
+	assert.match(first, /║ t01 first +║/);
+	assert.ok(lines(app.lastFrame()).length <= 23);
+	app.stdin.write(ARROW_DOWN);
 	await tick();
-	const last = plain(app.lastFrame());
-	assert.match(last, /↑ \d+ above · page \d of \d/);
-	assert.match(last, /t12/);
-	assert.doesNotMatch(last, /t01/);
+	app.stdin.write(ARROW_DOWN);
+	await tick();
+	const moved = plain(app.lastFrame());
+	assert.match(moved, /›\S+ t03 /);
+	assert.match(moved, /║ t03 first +║/);
+	assert.match(await focusedLog(app), /t03/);
+});
+
+test('40 tasks at 120x40: every row on one screen with its output, the focused pane below; at 80x24 rows page', async () => {
+	const plan = widePlan(40);
+	const store = new MemoryStore();
+	plan.phases[0]!.tasks.forEach(t => store.tail(t.id).push(`${t.id} is working`));
+	const running = Object.fromEntries(plan.phases[0]!.tasks.map(t => [t.id, taskRun(t.id, 0, {status: 'running', attempts: 1, startedAt: T0})]));
+	const {app} = await mount(makeContext(plan, {phases: ['running'], tasks: running}), 120, 40, store);
+	const frame = plain(app.lastFrame());
+	for (let i = 1; i <= 40; i++) assert.match(frame, new RegExp(`t${String(i).padStart(2, '0')} +02:14 t${String(i).padStart(2, '0')} is working`));
+	assert.doesNotMatch(frame, /more ↓/);
+	assert.ok(lines(app.lastFrame()).length <= 39);
+	// Right moves a column of rows; Tab walks on.
+	app.stdin.write(ARROW_RIGHT);
+	await tick();
+	assert.match(plain(app.lastFrame()), /›\S+ t21 /);
+	// At 80x24 (no goal line: 20 lines for the grid) the 40 rows still fit, in two columns, without the pane.
+	setSize(app.stdout, 80, 24);
+	await tick();
+	const small = plain(app.lastFrame());
+	assert.ok(lines(app.lastFrame()).length <= 23);
+	for (let i = 1; i <= 40; i++) assert.match(small, new RegExp(`t${String(i).padStart(2, '0')} +02:14 t${String(i).padStart(2, '0')} is working`));
+	assert.match(small, /›\S+ t21 /);
+	// With a goal line there are 19: rows page, one line says where.
+	const {app: paged} = await mount(makeContext({...plan, goal: 'Forty at once'}, {phases: ['running'], tasks: running}), 80, 24, store);
+	assert.match(plain(paged.lastFrame()), /page 1 of 2/);
+	for (let i = 0; i < 39; i++) paged.stdin.write(TAB);
+	await tick();
+	assert.match(plain(paged.lastFrame()), /›\S+ t40 /);
+	assert.match(plain(paged.lastFrame()), /page 2 of 2/);
+	assert.ok(lines(paged.lastFrame()).length <= 23);
 });
 
 async function focusedLog(app: ReturnType<typeof render>): Promise<string> {

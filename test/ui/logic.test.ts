@@ -3,7 +3,7 @@
 
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {gridLayout, isSmallTerminal, moveFocus} from '../../source/ui/layout.js';
+import {gridLayout, isSmallTerminal, minFocusPaneHeight, moveFocus, moveRowFocus, paneGridLayout} from '../../source/ui/layout.js';
 import {initialOverlay, overlayReducer, visibleOverlay} from '../../source/ui/hooks/overlay.js';
 import {statusStyle, type AnyStatus} from '../../source/ui/theme.js';
 import {dependentsOf, formatClock, progressBar, runCounts, taskCommand} from '../../source/ui/format.js';
@@ -24,16 +24,57 @@ test('gridLayout: columns by readable width, rows share the height', () => {
 	assert.equal(gridLayout({width: 200, height: 20, count: 8, focus: 0, oneColumn: true}).columns, 1);
 });
 
-test('gridLayout: paging keeps the focused pane on the page, with a "+N more" line', () => {
-	const layout = gridLayout({width: 80, height: 19, count: 12, focus: 0, oneColumn: false});
+test('paneGridLayout: paging keeps the focused pane on the page, with a "+N more" line', () => {
+	const layout = paneGridLayout({width: 80, height: 19, count: 12, focus: 0, oneColumn: false});
 	assert.deepEqual([layout.start, layout.end, layout.after, layout.pages, layout.moreLine], [0, 8, 4, 2, true]);
 	assert.ok(layout.paneHeight * 4 + 1 <= 19);
-	const last = gridLayout({width: 80, height: 19, count: 12, focus: 11, oneColumn: false});
+	const last = paneGridLayout({width: 80, height: 19, count: 12, focus: 11, oneColumn: false});
 	assert.deepEqual([last.start, last.end, last.before, last.page], [8, 12, 8, 1]);
-	const tiny = gridLayout({width: 40, height: 3, count: 5, focus: 4, oneColumn: true});
+	const tiny = paneGridLayout({width: 40, height: 3, count: 5, focus: 4, oneColumn: true});
 	assert.equal(tiny.list, true);
 	assert.ok(tiny.end - tiny.start + 1 <= 3);
 	assert.ok(tiny.start <= 4 && 4 < tiny.end);
+});
+
+test('gridLayout: panes with fewer than 3 output lines give way to the compact layout (a row per task and the focused pane)', () => {
+	// Three tasks with room: the grid, every pane with at least 3 lines of output.
+	const grid = gridLayout({width: 80, height: 19, count: 3, focus: 0, oneColumn: false});
+	assert.equal(grid.compact, undefined);
+	assert.ok(grid.paneHeight >= minFocusPaneHeight);
+	// 40 tasks at 120x40 (35 lines for the grid): two columns of 20 rows, every task on one page, the pane below.
+	const forty = gridLayout({width: 120, height: 35, count: 40, focus: 0, oneColumn: false});
+	assert.deepEqual(forty.compact, {listColumns: 2, listRows: 20, rowWidth: 60, side: false, paneWidth: 120, paneHeight: 15});
+	assert.deepEqual([forty.start, forty.end, forty.pages, forty.moreLine], [0, 40, 1, false]);
+	// 20 tasks (grid panes would have 2 lines of output) fit one column: beside a full-height pane.
+	const twenty = gridLayout({width: 120, height: 35, count: 20, focus: 0, oneColumn: false});
+	assert.equal(twenty.compact?.side, true);
+	assert.equal(twenty.compact?.paneHeight, 35);
+	assert.ok((twenty.compact?.paneWidth ?? 0) >= 40);
+	// 40 tasks at 80x24 (19 lines): pages of rows over a pane, one line for the page count.
+	const narrow = gridLayout({width: 80, height: 19, count: 40, focus: 39, oneColumn: false});
+	assert.ok(narrow.compact);
+	assert.equal(narrow.moreLine, true);
+	assert.ok(narrow.start <= 39 && 39 < narrow.end);
+	assert.ok(narrow.compact.listRows + narrow.compact.paneHeight + 1 <= 19);
+	assert.ok(narrow.compact.paneHeight >= minFocusPaneHeight);
+	// Under a conflict prompt (6 lines): every row in view, the focused pane beside them.
+	const squeezed = gridLayout({width: 80, height: 6, count: 3, focus: 0, oneColumn: false});
+	assert.deepEqual([squeezed.compact?.listRows, squeezed.compact?.side, squeezed.compact?.paneHeight, squeezed.pages], [3, true, 6, 1]);
+	// Too narrow to sit beside and too short for a pane below: rows alone.
+	const alone = gridLayout({width: 60, height: 6, count: 3, focus: 0, oneColumn: false});
+	assert.deepEqual([alone.compact?.listRows, alone.compact?.paneHeight, alone.pages], [3, 0, 1]);
+	// One task keeps its pane, however small.
+	assert.equal(gridLayout({width: 80, height: 6, count: 1, focus: 0, oneColumn: false}).compact, undefined);
+});
+
+test('moveRowFocus: rows top to bottom, then the next column', () => {
+	assert.equal(moveRowFocus(0, 40, 20, 'down'), 1);
+	assert.equal(moveRowFocus(0, 40, 20, 'up'), 0);
+	assert.equal(moveRowFocus(3, 40, 20, 'right'), 23);
+	assert.equal(moveRowFocus(23, 40, 20, 'left'), 3);
+	assert.equal(moveRowFocus(3, 40, 20, 'left'), 3);
+	assert.equal(moveRowFocus(30, 35, 20, 'right'), 34);
+	assert.equal(moveRowFocus(39, 40, 20, 'down'), 39);
 });
 
 test('small terminals are narrower than 60 or shorter than 15', () => {

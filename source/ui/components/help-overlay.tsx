@@ -1,77 +1,78 @@
-// Every key of every screen, shown by `?`; any of ? q Esc closes it.
+// The keys of the screen the user is on, shown by `?`; scrolls (↑↓ j k, PgUp/PgDn, g/G) when
+// taller than the terminal; any of ? q Esc closes it.
 
+import {useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
-import {truncate} from '../format.js';
-import {KeyBar} from './key-bar.js';
+import {allRunSections, type HelpSection} from '../help-keys.js';
+import {wrapHanging} from '../wrap.js';
+import {KeyBar, type KeyHint} from './key-bar.js';
 
-type Props = {readonly width: number; readonly height: number; readonly onClose: () => void};
+type Props = {
+	readonly width: number;
+	readonly height: number;
+	readonly onClose: () => void;
+	/** Which screen the keys are for, after "Keys · ". */
+	readonly title?: string;
+	readonly sections?: readonly HelpSection[];
+};
 
-/** Sections of keys, by screen. Kept next to the screens' key bars' words. */
-export const helpSections: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, string]>]> = [
-	['Plan review', [['enter', 'start the run (valid plans only)'], ['↑↓', 'scroll'], ['q', 'quit']]],
-	[
-		'Phase approval',
-		[
-			['a / enter', 'approve this phase'],
-			['A', 'approve this and all later phases'],
-			['s', 'skip the phase (its dependents are skipped too)'],
-			['q', 'abort the run (asks first)'],
-		],
-	],
-	[
-		'Live grid',
-		[
-			['←↑↓→ h j k l', 'move the focus'],
-			['tab / shift-tab', 'next / previous pane'],
-			['enter', "open the focused task's log"],
-			['x', 'stop the focused task (asks first)'],
-			['r', 'retry the focused task when it failed'],
-			['q', 'abort the run (asks first)'],
-		],
-	],
-	['Task log', [['↑↓ j k', 'scroll'], ['PgUp / PgDn', 'page'], ['g / G', 'top / follow the end'], ['esc', 'back']]],
-	[
-		'Conflict',
-		[
-			['1-9 ↑↓', 'pick the culprit among suspects'],
-			['g', 'grant the path to the task and run it again'],
-			['d', 'defer the task to a new phase after this one'],
-			['s', 'skip the task and its dependents'],
-			['e', 'edit the revised plan'],
-			['q', 'abort the run'],
-		],
-	],
-	['Phase failed', [['r', 'retry the failed tasks'], ['c', 'continue'], ['q', 'abort']]],
-	['Summary', [['↑↓', 'pick a task'], ['enter', 'open its log'], ['w', 'write the revised plan back'], ['q', 'quit']]],
-	['Anywhere', [['?', 'this help'], ['ctrl-c', 'twice: stop everything now']]],
-];
+/** A line of the help: a section title (bold) or a key and its words (wrapped lines indented). */
+export type HelpLine = {readonly key: string; readonly text: string; readonly bold: boolean};
 
-/** The key list, cut to the height it is given. */
-export function HelpOverlay({width, height, onClose}: Props) {
+/** The help's lines for a width: keys in a column as wide as the widest key, words wrapped under themselves. */
+export function helpLines(sections: readonly HelpSection[], width: number): HelpLine[] {
+	const keyWidth = Math.min(18, Math.max(...sections.flatMap(([, keys]) => keys.map(([k]) => k.length))));
+	const lines: HelpLine[] = [];
+	for (const [section, keys] of sections) {
+		lines.push({key: section, text: section, bold: true});
+		for (const [k, words] of keys) {
+			const wrapped = wrapHanging(`  ${k.padEnd(keyWidth)}  ${words}`, width, ' '.repeat(keyWidth + 4));
+			wrapped.forEach((text, i) => lines.push({key: `${section}:${k}:${i}`, text, bold: false}));
+		}
+	}
+	return lines;
+}
+
+/** The key list, in a box no taller than `height - 1` (the key bar under it), scrolled when longer. */
+export function HelpOverlay({width, height, onClose, title, sections = allRunSections}: Props) {
+	const lines = helpLines(sections, Math.max(1, width - 4));
+	// Border (2) and the title line inside; the key bar below.
+	const room = Math.max(1, height - 4);
+	const maxTop = Math.max(0, lines.length - room);
+	const [offset, setOffset] = useState(0);
+	const top = Math.min(offset, maxTop);
+	const scroll = (to: number) => setOffset(Math.max(0, Math.min(maxTop, to)));
 	useKeys((input, key) => {
 		if (input === '?' || input === 'q' || key.escape) onClose();
+		else if (key.upArrow || input === 'k') scroll(top - 1);
+		else if (key.downArrow || input === 'j') scroll(top + 1);
+		else if (key.pageUp) scroll(top - Math.max(1, room - 1));
+		else if (key.pageDown || input === ' ') scroll(top + Math.max(1, room - 1));
+		else if (input === 'g' || key.home) scroll(0);
+		else if (input === 'G' || key.end) scroll(maxTop);
 	});
-	const lines: Array<{key: string; text: string; bold: boolean}> = [];
-	for (const [section, keys] of helpSections) {
-		lines.push({key: section, text: section, bold: true});
-		for (const [k, words] of keys) lines.push({key: `${section}:${k}`, text: `  ${k.padEnd(16)} ${words}`, bold: false});
-	}
-	// Border (2), title and the key bar.
-	const room = Math.max(0, height - 4);
-	const shown = lines.slice(0, room);
+	const shown = lines.slice(top, top + room);
+	const overflow = lines.length > room;
+	const position = overflow ? `lines ${top + 1}-${top + shown.length} of ${lines.length}${top + shown.length < lines.length ? ' ↓' : ''}` : '';
+	const keys: KeyHint[] = overflow ? [['↑↓ PgUp PgDn', 'scroll'], ['? esc q', 'close']] : [['? esc q', 'close']];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<Box flexDirection="column" width={width} height={Math.min(height - 1, shown.length + 3)} borderStyle="round" paddingX={1} overflow="hidden">
-				<Text bold>Keys{lines.length > room ? ` (${lines.length - room} more lines: make the terminal taller)` : ''}</Text>
+			<Box flexDirection="column" width={width} height={Math.min(height - 1, shown.length + 3)} borderStyle="round" paddingX={1} overflow="hidden" flexShrink={0}>
+				<Box width={Math.max(1, width - 4)} justifyContent="space-between">
+					<Text bold wrap="truncate-end">
+						Keys{title ? ` · ${title}` : ''}
+					</Text>
+					{overflow ? <Text dimColor>{position}</Text> : null}
+				</Box>
 				{shown.map(line => (
 					<Text key={line.key} bold={line.bold} wrap="truncate-end">
-						{truncate(line.text, Math.max(1, width - 4))}
+						{line.text}
 					</Text>
 				))}
 			</Box>
 			<Box flexGrow={1} />
-			<KeyBar width={width} keys={[['? esc q', 'close']]} />
+			<KeyBar width={width} keys={keys} />
 		</Box>
 	);
 }

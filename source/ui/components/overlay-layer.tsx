@@ -8,6 +8,7 @@ import {paneForKey} from '../panes.js';
 import {ConfirmDialog} from './confirm-dialog.js';
 import {HelpOverlay} from './help-overlay.js';
 import {LogView} from './log-view.js';
+import {runHelp} from '../help-keys.js';
 
 type LayerProps = {
 	readonly control: OverlayControl;
@@ -16,12 +17,17 @@ type LayerProps = {
 	readonly sanitize: (line: string) => string;
 	readonly width: number;
 	readonly height: number;
+	/** The machine state the screen under the layer shows: `?` lists that screen's keys (all when absent). */
+	readonly state?: string;
 };
 
 /** The full-screen layer for the overlay (log, help), or null when it is not one. */
-export function FullScreenLayer({control, context, store, sanitize, width, height}: LayerProps) {
+export function FullScreenLayer({control, context, store, sanitize, width, height, state}: LayerProps) {
 	const {overlay, close} = control;
-	if (overlay.kind === 'help') return <HelpOverlay width={width} height={height} onClose={close} />;
+	if (overlay.kind === 'help') {
+		const help = runHelp(state);
+		return <HelpOverlay key={help.title} width={width} height={height} onClose={close} title={help.title} sections={help.sections} />;
+	}
 	if (overlay.kind !== 'log') return null;
 	const pane = paneForKey(overlay.key, context);
 	return (

@@ -1,11 +1,13 @@
-// The current phase's panes in rows and columns that fit the space, paged when they do not.
+// The current phase's panes in rows and columns that fit the space, paged when they do not;
+// when panes would be too short to show output, one row per task and the focused task's pane.
 
 import {Box, Text} from 'ink';
 import type {OutputStore} from '../../runner/types.js';
-import {gridLayout} from '../layout.js';
+import {gridLayout, type CompactLayout, type GridLayout} from '../layout.js';
 import {useTailVersions} from '../hooks/clock.js';
 import {statusStyle, useColor} from '../theme.js';
 import {TaskPane, type PaneModel} from './task-pane.js';
+import {TaskRow} from './task-row.js';
 
 type Props = {
 	readonly panes: readonly PaneModel[];
@@ -44,6 +46,14 @@ export function PaneGrid({panes, store, width, height, focus, oneColumn, version
 			{layout.after > 0 ? `+${layout.after} more ↓ · ` : ''}page {layout.page + 1} of {layout.pages}
 		</Text>
 	) : null;
+	if (layout.compact) {
+		return (
+			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+				<CompactView layout={layout} compact={layout.compact} panes={panes} store={store} focus={focus} versions={versions} />
+				{more}
+			</Box>
+		);
+	}
 	if (layout.list) {
 		return (
 			<Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -77,6 +87,69 @@ export function PaneGrid({panes, store, width, height, focus, oneColumn, version
 				</Box>
 			))}
 			{more}
+		</Box>
+	);
+}
+
+type CompactProps = {
+	readonly layout: GridLayout;
+	readonly compact: CompactLayout;
+	readonly panes: readonly PaneModel[];
+	readonly store: OutputStore;
+	readonly focus: number;
+	/** Tail versions of the panes on the page, in order. */
+	readonly versions: readonly number[];
+};
+
+/** The page's task rows in columns, and the focused task's pane beside or below them. */
+function CompactView({layout, compact, panes, store, focus, versions}: CompactProps) {
+	const shown = panes.slice(layout.start, layout.end);
+	const labelWidth = Math.min(Math.max(4, ...shown.map(pane => pane.label.length)), Math.max(4, Math.floor(compact.rowWidth / 3)));
+	const columns: PaneModel[][] = [];
+	for (let i = 0; i < shown.length; i += compact.listRows) columns.push(shown.slice(i, i + compact.listRows));
+	const focused = panes[focus];
+	const list = (
+		<Box flexDirection="row" height={compact.listRows} flexShrink={0}>
+			{columns.map((column, columnIndex) => (
+				<Box key={column[0]?.key ?? columnIndex} flexDirection="column" width={compact.rowWidth}>
+					{column.map((pane, rowIndex) => {
+						const index = columnIndex * compact.listRows + rowIndex;
+						return (
+							<TaskRow
+								key={pane.key}
+								model={pane}
+								store={store}
+								width={compact.rowWidth}
+								labelWidth={labelWidth}
+								focused={layout.start + index === focus}
+								version={versions[index] ?? -1}
+							/>
+						);
+					})}
+				</Box>
+			))}
+		</Box>
+	);
+	const pane =
+		focused && compact.paneHeight > 0 ? (
+			<TaskPane
+				model={focused}
+				store={store}
+				width={compact.paneWidth}
+				height={compact.paneHeight}
+				focused
+				version={versions[focus - layout.start] ?? -1}
+			/>
+		) : null;
+	return compact.side ? (
+		<Box flexDirection="row">
+			{list}
+			{pane}
+		</Box>
+	) : (
+		<Box flexDirection="column">
+			{list}
+			{pane}
 		</Box>
 	);
 }

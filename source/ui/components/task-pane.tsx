@@ -7,6 +7,7 @@ import type {OutputStore} from '../../runner/types.js';
 import {stripColour} from '../../text/sanitize.js';
 import {statusStyle, useColor, useColorOn, type AnyStatus} from '../theme.js';
 import {ClockSpinner, Elapsed} from './clock-text.js';
+import {truncate} from '../format.js';
 
 /** What a pane shows besides the tail: plain fields, so props compare cheaply. */
 export type PaneModel = {
@@ -73,7 +74,8 @@ function TaskPaneView({model, store, width, height, focused}: Props) {
 				</Box>
 				{model.note ? (
 					<Box flexShrink={0} marginLeft={1}>
-						<Text color={color(style.color)}>{model.note}</Text>
+						{/* A long reason must not wrap and push the tail down: it keeps most of the line, the globs the rest. */}
+						<Text color={color(style.color)}>{truncate(model.note, Math.max(8, Math.floor(inner * 0.7)))}</Text>
 					</Box>
 				) : null}
 			</Box>

@@ -8,7 +8,8 @@ import type {Overlay} from '../hooks/overlay.js';
 import {Header} from '../components/header.js';
 import {PhaseTimeline} from '../components/phase-timeline.js';
 import {KeyBar} from '../components/key-bar.js';
-import {dependentsOf, shortenGlobs, taskCommand, truncate} from '../format.js';
+import {dependentsOf, truncate} from '../format.js';
+import {commandColumn, sharedWordsFor} from '../task-columns.js';
 
 type Props = {
 	readonly snapshot: OrchestratorSnapshot;
@@ -43,9 +44,21 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 		context.plan,
 		tasks.map(task => task.id),
 	);
+	// Columns sized by content: what a task owns (with its file count) first, reads only when
+	// some task reads, and the command gets the rest (the part that differs when it is cut).
+	const ownsText = (task: (typeof tasks)[number]) => {
+		const count = ownedFileCounts?.[task.id];
+		if (task.owns.length === 0) return 'owns nothing';
+		return `owns ${task.owns.join(' ')}${count === undefined ? '' : ` (${count} ${count === 1 ? 'file' : 'files'})`}`;
+	};
+	const readsText = (task: (typeof tasks)[number]) => (task.reads.length > 0 ? `reads ${task.reads.join(' ')}` : '');
 	const idWidth = Math.max(4, ...tasks.map(task => task.id.length)) + 2;
-	const ownsWidth = Math.max(12, Math.floor((width - idWidth) * 0.35));
-	const readsWidth = Math.max(10, Math.floor((width - idWidth) * 0.25));
+	const usable = Math.max(0, width - 3 - idWidth);
+	const ownsWidth = Math.min(Math.max(12, ...tasks.map(task => ownsText(task).length + 2)), Math.max(12, Math.floor(usable * 0.55)));
+	const anyReads = tasks.some(task => task.reads.length > 0);
+	const readsWidth = anyReads ? Math.min(Math.max(...tasks.map(task => readsText(task).length + 2)), Math.max(10, Math.floor(usable * 0.25))) : 0;
+	const commandWidth = Math.max(0, usable - ownsWidth - readsWidth - 1);
+	const shared = sharedWordsFor(tasks, commandWidth);
 	const agentLines = [
 		...(info && info.agentsFound.length > 0 ? [{text: ` Agents found on PATH: ${info.agentsFound.join(', ')}.`, missing: false}] : []),
 		...(info?.agentsMissing ?? []).map(m => ({text: ` ${m.agent} is not installed (needed by ${m.tasks.join(', ')}): ${m.install}`, missing: true})),
@@ -63,20 +76,15 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 				{' '}
 				Phase {context.phaseIndex + 1} ({phase?.mode ?? 'parallel'}): {phase?.name ?? ''}, {tasks.length} {tasks.length === 1 ? 'task' : 'tasks'}
 			</Text>
-			{shown.map(task => {
-				const count = ownedFileCounts?.[task.id];
-				const owns = `owns ${task.owns.join(' ')}${count === undefined ? '' : ` (${count} ${count === 1 ? 'file' : 'files'})`}`;
-				const reads = task.reads.length > 0 ? `reads ${task.reads.join(' ')}` : '';
-				return (
-					<Text key={task.id} wrap="truncate-end">
-						{'   '}
-						<Text bold>{task.id.padEnd(idWidth)}</Text>
-						{shortenGlobs([owns], ownsWidth - 1).padEnd(ownsWidth)}
-						{truncate(reads, readsWidth - 1).padEnd(readsWidth)}
-						<Text dimColor>{taskCommand(task, context.plan)}</Text>
-					</Text>
-				);
-			})}
+			{shown.map(task => (
+				<Text key={task.id} wrap="truncate-end">
+					{'   '}
+					<Text bold>{task.id.padEnd(idWidth)}</Text>
+					{truncate(ownsText(task), ownsWidth - 1).padEnd(ownsWidth)}
+					{anyReads ? truncate(readsText(task), readsWidth - 1).padEnd(readsWidth) : ''}
+					<Text dimColor>{commandColumn(task, context.plan, commandWidth, shared)}</Text>
+				</Text>
+			))}
 			{hidden > 0 ? <Text dimColor>{`   +${hidden} more tasks (make the terminal taller to see them)`}</Text> : null}
 			<Text> </Text>
 			<Text wrap="truncate-end" dimColor>

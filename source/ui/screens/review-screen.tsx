@@ -8,7 +8,9 @@ import type {Finding} from '../../plan/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
-import {taskCommand} from '../format.js';
+import {commandColumn, commandNeed, ownsWords, sharedRunWords, sharedWordsFor} from '../task-columns.js';
+import {planTasks, truncate} from '../format.js';
+import {wrapHanging} from '../wrap.js';
 import {useColor} from '../theme.js';
 
 type Props = {
@@ -35,19 +37,40 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFil
 	const {plan, report} = context;
 	const findings: Finding[] = [...report.errors, ...report.warnings];
 	const rows: Row[] = [];
-	const finding = (f: Finding, indent: string, key: string) =>
-		rows.push({
-			key,
-			node: (
-				<Text wrap="truncate-end" color={color(f.severity === 'error' ? 'red' : 'yellow')}>
-					{indent}
-					{f.severity === 'error' ? '✗' : '!'} {f.message} <Text dimColor>({f.file}:{f.line}:{f.column})</Text>
-				</Text>
-			),
-		});
-	const taskCount = plan.phases.reduce((n, phase) => n + phase.tasks.length, 0);
-	const idWidth = Math.max(4, ...plan.phases.flatMap(phase => phase.tasks.map(task => task.id.length))) + 2;
-	const ownsWidth = Math.max(12, ...plan.phases.flatMap(phase => phase.tasks.map(task => task.owns.join(' ').length + 2)));
+	// A finding wraps under itself rather than ending in `…`: its advice is at the end.
+	const finding = (f: Finding, indent: string, key: string) => {
+		const mark = f.severity === 'error' ? '✗' : '!';
+		const text = `${indent}${mark} ${f.message} (${f.file}:${f.line}:${f.column})`;
+		wrapHanging(text, Math.max(10, width - 1), `${indent}  `).forEach((line, i) =>
+			rows.push({
+				key: `${key}:${i}`,
+				node: (
+					<Text wrap="truncate-end" color={color(f.severity === 'error' ? 'red' : 'yellow')}>
+						{line}
+					</Text>
+				),
+			}),
+		);
+	};
+	const tasks = planTasks(plan).map(({task}) => task);
+	const taskCount = tasks.length;
+	const describe = (task: (typeof tasks)[number]) => {
+		const after = task.dependsOn.length > 0 ? `after ${task.dependsOn.join(', ')}` : '';
+		return [task.title ?? '', after].filter(Boolean).join(' · ');
+	};
+	// Columns sized by their content and the width: the command gets what is left, and shows
+	// the part that differs between tasks when it does not fit whole.
+	const prefix = 5;
+	const idWidth = Math.max(4, ...tasks.map(task => task.id.length)) + 2;
+	const ownsWidth = Math.min(Math.max(12, ...tasks.map(task => ownsWords(task).length + 2)), Math.max(12, Math.floor(width * 0.3)));
+	const rest = Math.max(0, width - prefix - idWidth - ownsWidth - 1);
+	const shared = sharedRunWords(tasks);
+	// The description takes what it needs when the commands' differing parts still fit beside it.
+	const describeNeed = Math.max(0, ...tasks.map(task => describe(task).length + 2));
+	const commandRoom = Math.min(commandNeed(tasks, plan, shared), Math.floor(rest / 2));
+	const describeWidth = Math.min(describeNeed, Math.max(10, rest - commandRoom));
+	const commandWidth = Math.max(0, rest - describeWidth);
+	const leftOut = sharedWordsFor(tasks, commandWidth);
 	plan.phases.forEach((phase, phaseIndex) => {
 		rows.push({
 			key: `phase-${phaseIndex}`,
@@ -60,7 +83,7 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFil
 		});
 		phase.tasks.forEach((task, taskIndex) => {
 			const last = taskIndex === phase.tasks.length - 1;
-			const after = task.dependsOn.length > 0 ? `after ${task.dependsOn.join(', ')}` : (task.title ?? '');
+			const owns = ownsWords(task);
 			rows.push({
 				key: `task-${task.id}`,
 				node: (
@@ -68,9 +91,11 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFil
 						{' '}
 						{last ? '└── ' : '├── '}
 						{task.id.padEnd(idWidth)}
-						<Text color={color('cyan')}>{task.owns.join(' ').padEnd(ownsWidth)}</Text>
-						{after.padEnd(28)}
-						<Text dimColor>{taskCommand(task, plan)}</Text>
+						<Text color={color(task.owns.length === 0 ? undefined : 'cyan')} dimColor={task.owns.length === 0}>
+							{truncate(owns, ownsWidth - 2).padEnd(ownsWidth)}
+						</Text>
+						{truncate(describe(task), describeWidth - 2).padEnd(describeWidth)}
+						<Text dimColor>{commandColumn(task, plan, commandWidth, leftOut)}</Text>
 					</Text>
 				),
 			});

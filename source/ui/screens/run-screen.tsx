@@ -15,7 +15,7 @@ import {PhaseTimeline} from '../components/phase-timeline.js';
 import {PaneGrid} from '../components/pane-grid.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
 import {ConflictPrompt, conflictPromptHeight, conflictPromptModel} from '../components/conflict-prompt.js';
-import {gridLayout, isSmallTerminal, moveFocus} from '../layout.js';
+import {gridLayout, isSmallTerminal, moveFocus, moveRowFocus} from '../layout.js';
 import {currentPanes} from '../panes.js';
 
 /** Lets the user edit the revised plan (in $EDITOR); undefined when they gave up. */
@@ -93,6 +93,9 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 		);
 	};
 
+	// Task rows (compact layout) run top to bottom, then the next column; panes left to right.
+	const move = (current: number, direction: 'up' | 'down' | 'left' | 'right') =>
+		layout.compact ? moveRowFocus(current, panes.length, layout.compact.listRows, direction) : moveFocus(current, panes.length, layout.columns, direction);
 	useKeys(
 		(input, key) => {
 			const count = panes.length;
@@ -104,10 +107,10 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 			else if (input === '?') openOverlay({kind: 'help'});
 			// In the prompt, arrows pick suspects and q aborts through the prompt itself.
 			else if (model) return;
-			else if (key.upArrow || input === 'k') step(current => moveFocus(current, count, layout.columns, 'up'));
-			else if (key.downArrow || input === 'j') step(current => moveFocus(current, count, layout.columns, 'down'));
-			else if (key.leftArrow || input === 'h') step(current => moveFocus(current, count, layout.columns, 'left'));
-			else if (key.rightArrow || input === 'l') step(current => moveFocus(current, count, layout.columns, 'right'));
+			else if (key.upArrow || input === 'k') step(current => move(current, 'up'));
+			else if (key.downArrow || input === 'j') step(current => move(current, 'down'));
+			else if (key.leftArrow || input === 'h') step(current => move(current, 'left'));
+			else if (key.rightArrow || input === 'l') step(current => move(current, 'right'));
 			else if (input === 'x' && focused?.status === 'running' && state === 'running') openOverlay({kind: 'confirmStop', taskId: focused.key});
 			else if (input === 'r' && focused && (focused.status === 'failed' || focused.status === 'stopped') && state === 'running')
 				send({type: 'task.retry', taskId: focused.key});

@@ -2,7 +2,7 @@
 // revisions with write-back; where the logs and the journal are. q leaves with the exit code.
 
 import {useState} from 'react';
-import {join} from 'node:path';
+import {isAbsolute, join, relative} from 'node:path';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import type {Plan} from '../../plan/types.js';
@@ -13,6 +13,7 @@ import {formatCost, formatClock, planTasks, runCounts, truncate} from '../format
 import {exitCode} from '../../machine/exit-code.js';
 import {parallelSpeedup} from '../../machine/selectors.js';
 import {statusStyle, useColor} from '../theme.js';
+import {wrapHanging} from '../wrap.js';
 
 /** Writes the final plan over the original file; rejects with a message a person can read. */
 export type WriteBack = (plan: Plan) => Promise<void> | void;
@@ -25,14 +26,23 @@ type Props = {
 	readonly width: number;
 	readonly height: number;
 	readonly active: boolean;
+	/** Paths are shown relative to this folder when they are inside it (default: the current folder). */
+	readonly cwd?: string;
 };
+
+/** A path as a person in `cwd` would type it: relative when inside `cwd`, else as it is. */
+export function displayPath(path: string, cwd: string): string {
+	if (!isAbsolute(path)) return path;
+	const rel = relative(cwd, path);
+	return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
 
 type WriteState = {readonly kind: 'idle'} | {readonly kind: 'writing'} | {readonly kind: 'written'} | {readonly kind: 'error'; readonly message: string};
 
 const verdicts: Record<string, string> = {done: 'done', failed: 'failed', aborted: 'aborted'};
 
 /** ↑↓ pick a task · enter log · w write back · q quit with the run's exit code. */
-export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active}: Props) {
+export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, cwd = process.cwd()}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
 	const state = String(snapshot.value);
@@ -79,12 +89,38 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const elapsed = (context.endedAt ?? context.startedAt) - context.startedAt;
 	const phaseWidth = Math.max(6, ...context.plan.phases.map(phase => phase.name.length)) + 2;
 	const idWidth = Math.max(5, ...rows.map(r => r.task.id.length)) + 2;
-	const fixed = 1 + phaseWidth + idWidth + 11 + 7 + 7 + 8;
+	const costWidth = rows.some(({task}) => (context.tasks[task.id]?.costUsd ?? 0) > 0) ? 8 : 0;
+	const fixed = 1 + phaseWidth + idWidth + 11 + 7 + 7 + costWidth;
 	const reportWidth = Math.max(10, width - fixed);
-	const runFolder = join(context.workspace, '.fanout', 'runs', context.runId);
+	const runFolder = displayPath(join(context.workspace, '.fanout', 'runs', context.runId), cwd);
+	const planFile = displayPath(context.planFile, cwd);
+	const title = `fanout · ${context.plan.name} · ${verdicts[state] ?? state} in ${formatClock(elapsed)} · ${counts.passed} of ${counts.total} tasks passed${verifyWords}${counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
+	// The title and the paths wrap (a path cut short cannot be typed); the table gets the rest.
+	const titleLines = wrapHanging(` ${title}`, width, '   ');
+	const logLines = wrapHanging(` logs and journal: ${runFolder}`, width, '   ');
 
+	const writeWords =
+		write.kind === 'written'
+			? `written to ${context.planFile}`
+			: write.kind === 'error'
+				? `could not write: ${write.message}`
+				: write.kind === 'writing'
+					? 'writing…'
+					: onWriteBack
+						? `w write back to ${planFile}`
+						: '';
+	const revisionLines = revised
+		? wrapHanging(
+				` plan revisions: ${context.revisions
+					.slice(1)
+					.map(r => `r${r.number} (${r.decision})`)
+					.join(' · ')}${writeWords ? ` · ${writeWords}` : ''}`,
+				width,
+				'   ',
+			)
+		: [];
 	// Title, blank, table head, blank, revisions, logs, report hint, key bar.
-	const room = Math.max(1, height - 8);
+	const room = Math.max(1, height - 5 - titleLines.length - revisionLines.length - logLines.length);
 	// The timeline (a bar per task that ran, over the run's time) only when everything else fits.
 	const ran = rows.filter(({task}) => context.tasks[task.id]?.startedAt !== undefined);
 	// The timeline's own label column: its heading is longer than most task ids.
@@ -99,25 +135,14 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 		['?', 'keys'],
 		['q', 'quit'],
 	];
-	const writeWords =
-		write.kind === 'written'
-			? `written to ${context.planFile}`
-			: write.kind === 'error'
-				? `could not write: ${write.message}`
-				: write.kind === 'writing'
-					? 'writing…'
-					: onWriteBack
-						? `w write back to ${context.planFile}`
-						: '';
+
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<Text bold wrap="truncate-end" color={color(state === 'done' ? 'green' : 'red')}>
-				{' '}
-				fanout · {context.plan.name} · {verdicts[state] ?? state} in {formatClock(elapsed)} · {counts.passed} of {counts.total} tasks passed
-				{verifyWords}
-				{counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit {code}
-				{speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}
-			</Text>
+			{titleLines.map((line, i) => (
+				<Text key={`title-${i}`} bold wrap="truncate-end" color={color(state === 'done' ? 'green' : 'red')}>
+					{line}
+				</Text>
+			))}
 			<Text> </Text>
 			<Text dimColor wrap="truncate-end">
 				{' '}
@@ -126,7 +151,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				{'status'.padEnd(11)}
 				{'time'.padEnd(7)}
 				{'files'.padEnd(7)}
-				{'cost'.padEnd(8)}report
+				{costWidth > 0 ? 'cost'.padEnd(costWidth) : ''}report
 			</Text>
 			{shown.map(({task, phaseIndex}, i) => {
 				const run = context.tasks[task.id];
@@ -146,7 +171,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 						<Text color={color(style.color)}>{`${style.glyph} ${style.label}`.padEnd(11)}</Text>
 						{time.padEnd(7)}
 						{String(run?.changedFiles.length ?? 0).padEnd(7)}
-						{(run?.costUsd ? formatCost(run.costUsd) : '').padEnd(8)}
+						{costWidth > 0 ? (run?.costUsd ? formatCost(run.costUsd) : '').padEnd(costWidth) : ''}
 						{truncate(report, reportWidth)}
 					</Text>
 				);
@@ -178,21 +203,16 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				</>
 			) : null}
 			<Text> </Text>
-			{revised ? (
-				<Text wrap="truncate-end">
-					{' '}
-					plan revisions:{' '}
-					{context.revisions
-						.slice(1)
-						.map(r => `r${r.number} (${r.decision})`)
-						.join(' · ')}
-					{writeWords ? ` · ${writeWords}` : ''}
+			{revisionLines.map((line, i) => (
+				<Text key={`rev-${i}`} wrap="truncate-end">
+					{line}
 				</Text>
-			) : null}
-			<Text wrap="truncate-end">
-				{' '}
-				logs and journal: {runFolder}
-			</Text>
+			))}
+			{logLines.map((line, i) => (
+				<Text key={`logs-${i}`} wrap="truncate-end">
+					{line}
+				</Text>
+			))}
 			<Text dimColor wrap="truncate-end">
 				{' '}
 				report: fanout report {context.runId} --html report.html

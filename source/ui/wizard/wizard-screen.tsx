@@ -1,7 +1,7 @@
 // The planning wizard's root: reads the wizard actor and shows the step its state names.
 // Steps are presentational; every key ends up as an event to the machine.
 
-import {useCallback, useSyncExternalStore} from 'react';
+import {useCallback, useState, useSyncExternalStore} from 'react';
 import {Box} from 'ink';
 import type {ActorRefFrom, SnapshotFrom} from 'xstate';
 import {KeysProvider, useKeys} from '../hooks/use-keys.js';
@@ -17,6 +17,8 @@ import {ReviewStep, type EditPromptInEditor, type ReviewMoment} from './review-s
 import {SaveStep, type SaveMoment} from './save-step.js';
 import {ScopeStep} from './scope-step.js';
 import {StepHeader, type WizardStep} from './step-header.js';
+import {HelpOverlay} from '../components/help-overlay.js';
+import {wizardHelp} from '../help-keys.js';
 
 /** The running wizard. */
 export type WizardActor = ActorRefFrom<typeof wizardMachine>;
@@ -66,15 +68,43 @@ function WizardSteps({actor, workspace, editInEditor}: Props) {
 	const width = Math.max(20, columns);
 	// Never as tall as the terminal: Ink would clear and redraw the whole screen on each frame.
 	const height = Math.max(8, rows - 1);
-	const send = useCallback((event: WizardEvent) => actor.send(event), [actor]);
+	const actorSend = useCallback((event: WizardEvent) => actor.send(event), [actor]);
 	const context = snapshot.context;
+	// `?` shows the step's keys. In a text field it is a character, except on an empty line
+	// (as in Claude Code's prompt): there the `?` the field just typed opens the help instead.
+	const [help, setHelp] = useState(false);
+	const field = snapshot.matches('goal')
+		? context.goal
+		: snapshot.matches('scope')
+			? patternChoices[context.patternIndex] === 'feature'
+				? context.featureDraft
+				: context.root
+			: snapshot.matches({review: 'editing'})
+				? context.draft
+				: snapshot.matches('naming')
+					? context.savePath
+					: undefined;
+	const send = useCallback(
+		(event: WizardEvent) => {
+			const typed = 'text' in event && (event.type === 'goal.change' || event.type === 'scope.root' || event.type === 'feature.draft' || event.type === 'field.change' || event.type === 'save.path');
+			if (typed && field === '' && event.text === '?') setHelp(true);
+			else actorSend(event);
+		},
+		[actorSend, field],
+	);
 	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') send({type: 'wizard.cancel'});
+		else if (input === '?' && field === undefined && !help) setHelp(true);
 	});
 	// Left without saving: draw nothing, so the terminal is left as it was before the wizard
 	// rather than showing a step that no longer applies.
 	if (snapshot.matches('cancelled')) return null;
 	const step = stepOf(snapshot.value);
+	if (help) {
+		// The step is not mounted meanwhile, so the help's keys (esc, arrows) reach nothing else.
+		const topic = wizardHelp(snapshot.matches('planning') || snapshot.matches('plannerFailed') ? 'planning' : step);
+		return <HelpOverlay width={width} height={height} title={topic.title} sections={topic.sections} onClose={() => setHelp(false)} />;
+	}
 	const back = () => send({type: 'wizard.back'});
 	const body = (() => {
 		if (snapshot.matches('goal')) {
