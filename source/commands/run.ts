@@ -21,6 +21,7 @@ import {headlessDriver} from '../headless/drive.js';
 import type {HeadlessPolicy} from '../headless/policy.js';
 import {withoutFetch} from '../without-fetch.js';
 import type {Command, CommandIO} from './io.js';
+import {copyBundledPlan} from './bundled-plan.js';
 
 const runOptions = {
 	workspace: {type: 'string'},
@@ -126,14 +127,35 @@ export const runCommand: Command = async (argv, io) => {
 	if (positionals.length !== 1) return usageError(io, RUN_USAGE, positionals.length === 0 ? 'name the plan to run' : 'run takes one plan').exit;
 	const planFile = resolve(io.cwd, positionals[0]!);
 	if (!existsSync(planFile)) return usageError(io, RUN_USAGE, `no such plan file: ${positionals[0]}`).exit;
+	const {runFile, runFlags, ranOnCopy} = onCopyIfBundled(planFile, flags, io);
 	// Interactively, `e` on the plan review edits the plan file; the run then starts over from it.
 	for (;;) {
-		const result = await runPlanFile(planFile, flags, io);
-		if (result !== EDIT_PLAN) return result;
-		const edited = runEditorSync(editorCommand(), planFile);
+		const result = await runPlanFile(runFile, runFlags, io);
+		if (result !== EDIT_PLAN) {
+			ranOnCopy?.();
+			return result;
+		}
+		const edited = runEditorSync(editorCommand(), runFile);
 		if (!edited.ok) io.stderr(`fanout: ${edited.reason}\n`);
 	}
 };
+
+/**
+ * fanout's own example plans (its `plans/` folder) run on a temporary copy of that folder, as the
+ * demo does, so a run never changes the sample app that ships with fanout. Says where the copy
+ * is before the run and again after it (a terminal run's screen hides the first message).
+ */
+function onCopyIfBundled(planFile: string, flags: Flags, io: CommandIO): {runFile: string; runFlags: Flags; ranOnCopy?: () => void} {
+	const bundled = copyBundledPlan(planFile, flags.workspace, io.cwd);
+	if (!bundled) return {runFile: planFile, runFlags: flags};
+	const where = `fanout: ${bundled.planFile} is a copy of fanout's example plan ${planFile}, with the sample app beside it in ${bundled.folder}/plans; fanout's own plans/ stay unchanged.\n`;
+	io.stderr(where);
+	return {
+		runFile: bundled.planFile,
+		runFlags: bundled.workspace === undefined ? flags : {...flags, workspace: bundled.workspace},
+		ranOnCopy: () => io.stderr(`fanout: the example ran on a copy, kept in ${bundled.folder}/plans; fanout's own plans/ are unchanged.\n`),
+	};
+}
 
 /** Loads, checks and runs the plan file once; interactively, EDIT_PLAN when the user asked to edit it first. */
 async function runPlanFile(planFile: string, flags: Flags, io: CommandIO): Promise<number | EditPlanRequest> {
