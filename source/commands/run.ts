@@ -28,6 +28,7 @@ const runOptions = {
 	headless: {type: 'boolean'},
 	yes: {type: 'boolean', short: 'y'},
 	json: {type: 'boolean'},
+	'output-lines': {type: 'boolean'},
 	'max-parallel': {type: 'string'},
 	'keep-going': {type: 'boolean'},
 	'on-conflict': {type: 'string'},
@@ -42,6 +43,7 @@ const RUN_USAGE = `Usage: fanout run PLAN [options]
   --headless              no interactive UI (automatic when stdout is not a terminal)
   --yes, -y               approve every phase (required headless)
   --json                  headless: print the run's events as JSON lines
+  --output-lines          with --json: every task output line too, as {"type":"task.output",...}
   --max-parallel N        at most N tasks at once in a parallel phase
   --keep-going            headless: continue past a failed phase
   --on-conflict MODE      headless: abort (default) | defer | skip
@@ -62,6 +64,7 @@ type Flags = {
 	readonly headless: boolean;
 	readonly yes: boolean;
 	readonly json: boolean;
+	readonly outputLines: boolean;
 	readonly maxParallel?: number;
 	readonly policy: HeadlessPolicy;
 	readonly writeBack: boolean;
@@ -97,6 +100,7 @@ function parseFlags(argv: readonly string[], io: CommandIO, usage: string): Pars
 		graceMs = Number(values['grace']) * 1000;
 		if (!Number.isFinite(graceMs) || graceMs < 0) return usageError(io, usage, '--grace takes a number of seconds');
 	}
+	if (values['output-lines'] && !values['json']) return usageError(io, usage, '--output-lines goes with --json (the plain headless output already shows every line)');
 	const onConflict = (values['on-conflict'] as string | undefined) ?? 'abort';
 	if (onConflict !== 'abort' && onConflict !== 'defer' && onConflict !== 'skip') {
 		return usageError(io, usage, `--on-conflict takes abort, defer or skip (not "${onConflict}")`);
@@ -108,6 +112,7 @@ function parseFlags(argv: readonly string[], io: CommandIO, usage: string): Pars
 			headless: Boolean(values['headless']) || Boolean(values['json']) || !io.isTTY,
 			yes: Boolean(values['yes']),
 			json: Boolean(values['json']),
+			outputLines: Boolean(values['output-lines']),
 			...(maxParallel === undefined ? {} : {maxParallel}),
 			policy: {keepGoing: Boolean(values['keep-going']), onConflict},
 			writeBack: Boolean(values['write-back']),
@@ -237,7 +242,7 @@ export const resumeCommand: Command = async (argv, io) => {
 /** Hands the prepared run to the engine's session, with the driver the flags ask for. */
 function session(prepared: Prepared, runId: string, runDir: string, flags: Flags, io: CommandIO, resumed: ResumeState, planFileEditable: boolean): Promise<number | EditPlanRequest> {
 	const driver = flags.headless
-		? headlessDriver(prepared.plan, {policy: flags.policy, json: flags.json, runDir}, io)
+		? headlessDriver(prepared.plan, {policy: flags.policy, json: flags.json, outputLines: flags.outputLines, runDir}, io)
 		: interactiveDriver(prepared, runDir, io, planFileEditable);
 	return runSession(
 		prepared,
