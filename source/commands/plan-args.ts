@@ -20,6 +20,7 @@ Proposes a plan and writes it as YAML, without questions.
   --agent A            agent of the tasks: ${agentNames.map((name, i) => (i === 0 ? `${name} (default)` : name)).join(', ')}
   --name NAME          plan name (default: from the goal)
   --out FILE           where to write (default: plans/<name>.yaml)
+  --force              overwrite that file if it exists (without it: exit 2, nothing written)
   --workspace DIR      folder the tasks work in (default: the current directory)
   --planner A          let an agent plan it: ${plannerAgents.slice(0, -1).join(', ')} or ${plannerAgents.at(-1)}
   --retries N          with --planner: ask again with the errors, up to N times (default 0)
@@ -35,6 +36,8 @@ export type PlanOptions = {
 	readonly agent?: AgentSpec;
 	readonly name?: string;
 	readonly out?: string;
+	/** Overwrite an existing output file (the wizard asks instead). */
+	readonly force: boolean;
 	readonly workspace: string;
 	readonly retries: number;
 	readonly help: boolean;
@@ -57,6 +60,7 @@ export function parsePlanArgs(argv: readonly string[], cwd: string): {readonly o
 				agent: {type: 'string'},
 				name: {type: 'string'},
 				out: {type: 'string'},
+				force: {type: 'boolean'},
 				workspace: {type: 'string'},
 				retries: {type: 'string'},
 				help: {type: 'boolean', short: 'h'},
@@ -65,7 +69,7 @@ export function parsePlanArgs(argv: readonly string[], cwd: string): {readonly o
 	} catch (error) {
 		return {ok: false, error: error instanceof Error ? error.message.split('\n')[0]! : String(error)};
 	}
-	if (values.help) return {ok: true, options: {features: [], workspace: cwd, retries: 0, help: true}};
+	if (values.help) return {ok: true, options: {features: [], force: false, workspace: cwd, retries: 0, help: true}};
 	const pattern = values.pattern;
 	if (pattern !== undefined && !proposalPatterns.some(p => p.pattern === pattern)) {
 		return {ok: false, error: `unknown pattern "${pattern}": use one of ${proposalPatterns.map(p => p.pattern).join(', ')}`};
@@ -108,6 +112,7 @@ export function parsePlanArgs(argv: readonly string[], cwd: string): {readonly o
 			...(agent === undefined ? {} : {agent: agent as AgentSpec}),
 			...(values.name === undefined ? {} : {name: values.name}),
 			...(values.out === undefined ? {} : {out: values.out}),
+			force: Boolean(values.force),
 			workspace: resolve(cwd, values.workspace ?? '.'),
 			retries,
 			help: false,

@@ -3,7 +3,7 @@
 // wizard (plan-wizard.tsx). The agent run and the wizard are injected, so tests use a fake
 // agent executable and a fake terminal.
 
-import {statSync} from 'node:fs';
+import {existsSync, statSync} from 'node:fs';
 import {relative, resolve} from 'node:path';
 import {checkPlanText} from '../plan/check.js';
 import {planJsonSchema} from '../plan/json-schema.js';
@@ -97,8 +97,11 @@ export function createPlanCommand(deps: PlanCommandDeps = {}): Command {
 				const rel = relative(io.cwd, file);
 				return rel.startsWith('..') ? file : rel;
 			},
+			force: options.force,
 		};
 
+		// Known before planning: refuse before an agent spends minutes on a plan that cannot be saved.
+		if (options.out !== undefined && refusesOverwrite(io, resolve(io.cwd, options.out), target)) return 2;
 		if (options.planner !== undefined) {
 			return planWithAgent(options, options.planner, options.goal, runPlanner, target, io);
 		}
@@ -123,7 +126,19 @@ type Target = {
 	readonly outFor: (name: string) => string;
 	/** A file as the user should read it (relative to the current folder when inside it). */
 	readonly shown: (file: string) => string;
+	/** --force: an existing output file may be overwritten. */
+	readonly force: boolean;
 };
+
+/**
+ * A script has nobody to ask (the wizard asks): an existing file is the user's work, kept unless
+ * --force says otherwise. Says so and returns true when the write must not happen.
+ */
+function refusesOverwrite(io: CommandIO, out: string, target: Target): boolean {
+	if (target.force || !existsSync(out)) return false;
+	io.stderr(`fanout plan: ${target.shown(out)} already exists; nothing was written. Give another --out, or add --force to overwrite it.\n`);
+	return true;
+}
 
 /**
  * Points the plan's `workspace:` from its file, writes it as YAML, and reports what the loader
@@ -131,6 +146,7 @@ type Target = {
  */
 function writeAndReport(io: CommandIO, proposed: Plan, notes: readonly string[], target: Target): number {
 	const out = target.outFor(proposed.name);
+	if (refusesOverwrite(io, out, target)) return 2;
 	const plan: Plan = {...proposed, workspace: workspaceField(out, target.workspace)};
 	const yaml = planFileYaml(plan, out, [io.cwd, target.workspace]);
 	// What the loader and validation make of exactly the text written.

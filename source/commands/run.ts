@@ -21,12 +21,14 @@ import {headlessDriver} from '../headless/drive.js';
 import type {HeadlessPolicy} from '../headless/policy.js';
 import {withoutFetch} from '../without-fetch.js';
 import type {Command, CommandIO} from './io.js';
+import {copyBundledPlan} from './bundled-plan.js';
 
 const runOptions = {
 	workspace: {type: 'string'},
 	headless: {type: 'boolean'},
 	yes: {type: 'boolean', short: 'y'},
 	json: {type: 'boolean'},
+	'output-lines': {type: 'boolean'},
 	'max-parallel': {type: 'string'},
 	'keep-going': {type: 'boolean'},
 	'on-conflict': {type: 'string'},
@@ -41,6 +43,7 @@ const RUN_USAGE = `Usage: fanout run PLAN [options]
   --headless              no interactive UI (automatic when stdout is not a terminal)
   --yes, -y               approve every phase (required headless)
   --json                  headless: print the run's events as JSON lines
+  --output-lines          with --json: every task output line too, as {"type":"task.output",...}
   --max-parallel N        at most N tasks at once in a parallel phase
   --keep-going            headless: continue past a failed phase
   --on-conflict MODE      headless: abort (default) | defer | skip
@@ -61,6 +64,7 @@ type Flags = {
 	readonly headless: boolean;
 	readonly yes: boolean;
 	readonly json: boolean;
+	readonly outputLines: boolean;
 	readonly maxParallel?: number;
 	readonly policy: HeadlessPolicy;
 	readonly writeBack: boolean;
@@ -96,6 +100,7 @@ function parseFlags(argv: readonly string[], io: CommandIO, usage: string): Pars
 		graceMs = Number(values['grace']) * 1000;
 		if (!Number.isFinite(graceMs) || graceMs < 0) return usageError(io, usage, '--grace takes a number of seconds');
 	}
+	if (values['output-lines'] && !values['json']) return usageError(io, usage, '--output-lines goes with --json (the plain headless output already shows every line)');
 	const onConflict = (values['on-conflict'] as string | undefined) ?? 'abort';
 	if (onConflict !== 'abort' && onConflict !== 'defer' && onConflict !== 'skip') {
 		return usageError(io, usage, `--on-conflict takes abort, defer or skip (not "${onConflict}")`);
@@ -107,6 +112,7 @@ function parseFlags(argv: readonly string[], io: CommandIO, usage: string): Pars
 			headless: Boolean(values['headless']) || Boolean(values['json']) || !io.isTTY,
 			yes: Boolean(values['yes']),
 			json: Boolean(values['json']),
+			outputLines: Boolean(values['output-lines']),
 			...(maxParallel === undefined ? {} : {maxParallel}),
 			policy: {keepGoing: Boolean(values['keep-going']), onConflict},
 			writeBack: Boolean(values['write-back']),
@@ -126,14 +132,35 @@ export const runCommand: Command = async (argv, io) => {
 	if (positionals.length !== 1) return usageError(io, RUN_USAGE, positionals.length === 0 ? 'name the plan to run' : 'run takes one plan').exit;
 	const planFile = resolve(io.cwd, positionals[0]!);
 	if (!existsSync(planFile)) return usageError(io, RUN_USAGE, `no such plan file: ${positionals[0]}`).exit;
+	const {runFile, runFlags, ranOnCopy} = onCopyIfBundled(planFile, flags, io);
 	// Interactively, `e` on the plan review edits the plan file; the run then starts over from it.
 	for (;;) {
-		const result = await runPlanFile(planFile, flags, io);
-		if (result !== EDIT_PLAN) return result;
-		const edited = runEditorSync(editorCommand(), planFile);
+		const result = await runPlanFile(runFile, runFlags, io);
+		if (result !== EDIT_PLAN) {
+			ranOnCopy?.();
+			return result;
+		}
+		const edited = runEditorSync(editorCommand(), runFile);
 		if (!edited.ok) io.stderr(`fanout: ${edited.reason}\n`);
 	}
 };
+
+/**
+ * fanout's own example plans (its `plans/` folder) run on a temporary copy of that folder, as the
+ * demo does, so a run never changes the sample app that ships with fanout. Says where the copy
+ * is before the run and again after it (a terminal run's screen hides the first message).
+ */
+function onCopyIfBundled(planFile: string, flags: Flags, io: CommandIO): {runFile: string; runFlags: Flags; ranOnCopy?: () => void} {
+	const bundled = copyBundledPlan(planFile, flags.workspace, io.cwd);
+	if (!bundled) return {runFile: planFile, runFlags: flags};
+	const where = `fanout: ${bundled.planFile} is a copy of fanout's example plan ${planFile}, with the sample app beside it in ${bundled.folder}/plans; fanout's own plans/ stay unchanged.\n`;
+	io.stderr(where);
+	return {
+		runFile: bundled.planFile,
+		runFlags: bundled.workspace === undefined ? flags : {...flags, workspace: bundled.workspace},
+		ranOnCopy: () => io.stderr(`fanout: the example ran on a copy, kept in ${bundled.folder}/plans; fanout's own plans/ are unchanged.\n`),
+	};
+}
 
 /** Loads, checks and runs the plan file once; interactively, EDIT_PLAN when the user asked to edit it first. */
 async function runPlanFile(planFile: string, flags: Flags, io: CommandIO): Promise<number | EditPlanRequest> {
@@ -215,7 +242,7 @@ export const resumeCommand: Command = async (argv, io) => {
 /** Hands the prepared run to the engine's session, with the driver the flags ask for. */
 function session(prepared: Prepared, runId: string, runDir: string, flags: Flags, io: CommandIO, resumed: ResumeState, planFileEditable: boolean): Promise<number | EditPlanRequest> {
 	const driver = flags.headless
-		? headlessDriver(prepared.plan, {policy: flags.policy, json: flags.json, runDir}, io)
+		? headlessDriver(prepared.plan, {policy: flags.policy, json: flags.json, outputLines: flags.outputLines, runDir}, io)
 		: interactiveDriver(prepared, runDir, io, planFileEditable);
 	return runSession(
 		prepared,

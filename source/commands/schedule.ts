@@ -27,6 +27,15 @@ tasks of a parallel phase owning the same file or reading what the other changes
 Exit codes: 0 scheduled, 1 the plan is invalid, 2 usage error.
 `;
 
+/**
+ * How many tasks run at once, for the summary line. A sequential phase runs its tasks one by
+ * one however many it holds, so only parallel phases count.
+ */
+export function atOnce(phases: Plan['phases']): string {
+	const widest = Math.max(1, ...phases.filter(p => p.mode === 'parallel').map(p => p.tasks.length));
+	return widest === 1 ? 'one task at a time' : `at most ${widest} at once`;
+}
+
 /** `fanout schedule`: see the usage text above. */
 export const scheduleCommand: Command = async (argv, io) => {
 	const args = parseCommandArgs<{'max-parallel'?: string; out?: string; workspace?: string; help?: boolean}>(argv, {
@@ -82,7 +91,6 @@ export const scheduleCommand: Command = async (argv, io) => {
 		io.stderr(`fanout schedule: ${error instanceof SafeWriteError ? error.message : `cannot write ${args.values.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`}\n`);
 		return 2;
 	}
-	const widest = Math.max(...phases.map(p => p.tasks.length));
-	io.stdout(`Wrote ${args.values.out}: ${tasks.length} tasks in ${phases.length} phase${phases.length === 1 ? '' : 's'} (at most ${widest} at once).\n`);
+	io.stdout(`Wrote ${args.values.out}: ${tasks.length} tasks in ${phases.length} phase${phases.length === 1 ? '' : 's'} (${atOnce(phases)}).\n`);
 	return 0;
 };

@@ -7,7 +7,7 @@ import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {formatReport, reportToJson} from '../plan/report-format.js';
 import {loadPlan} from '../plan/load.js';
 import type {ValidationReport} from '../plan/types.js';
-import {validatePlan} from '../plan/validate.js';
+import {validatePart, validatePlan} from '../plan/validate.js';
 import type {Command, CommandIO} from './io.js';
 
 const usage = `Usage: fanout validate PLAN [--workspace DIR] [--json]
@@ -79,9 +79,11 @@ export const validateCommand: Command = async (argv, io) => {
 	}
 
 	const loaded = loadPlan(file, {cwd: io.cwd, ...(args.values.workspace !== undefined ? {workspace: args.values.workspace} : {})});
+	// Shape errors do not hide the rest: the well-formed part's dependency and ownership errors
+	// are reported with them, in file order.
 	const report: ValidationReport = loaded.ok
 		? validatePlan(loaded.plan, loaded.source, {workspace: loaded.workspace})
-		: {valid: false, errors: loaded.errors, warnings: []};
+		: {valid: false, errors: [...loaded.errors, ...(loaded.partial ? validatePart(loaded.partial) : [])].sort((a, b) => a.line - b.line || a.column - b.column), warnings: []};
 	io.stdout(args.values.json ? reportToJson(report) : formatReport(report, {color: io.color}));
 	return report.valid ? 0 : 1;
 };

@@ -6,7 +6,7 @@ import {exitCodeOf} from '../machine/exit-code.js';
 import {parallelSpeedup} from '../machine/selectors.js';
 import type {OrchestratorContext} from '../machine/types.js';
 import type {Driver} from '../engine/session.js';
-import {createHeadlessSink} from '../runner/headless-sink.js';
+import {createHeadlessSink, createJsonLinesSink} from '../runner/headless-sink.js';
 import {logPathFor} from '../runner/journal.js';
 import type {Plan} from '../plan/types.js';
 import {bannerFor} from './banners.js';
@@ -25,14 +25,17 @@ export type HeadlessOptions = {
 	readonly policy: HeadlessPolicy;
 	/** Print the journal as JSON lines instead of output, banners and the summary. */
 	readonly json: boolean;
+	/** With json: every task output line too, as a `task.output` event (`--output-lines`). */
+	readonly outputLines?: boolean;
 	readonly runDir: string;
 };
 
 /** The driver for a headless run of `plan`. */
 export function headlessDriver(plan: Plan, options: HeadlessOptions, out: HeadlessOutput): Driver {
 	const sink = options.json ? undefined : createHeadlessSink(process.stdout, {color: out.color, keys: plan.phases.flatMap(p => p.tasks.map(t => t.id))});
+	const jsonLines = options.json && options.outputLines ? createJsonLinesSink(process.stdout) : undefined;
 	return {
-		...(sink ? {sink} : {}),
+		...(sink ? {sink} : jsonLines ? {sink: jsonLines} : {}),
 		onJournal: (entry, current) => {
 			if (options.json) out.stdout(`${JSON.stringify(entry)}\n`);
 			else if (sink) {

@@ -4,11 +4,11 @@
 
 import {findingLine, parsePlannerAnswer} from '../plan/planner-prompt.js';
 import {checkPlan} from '../plan/check.js';
-import {proposePlan, type FeatureSpec, type ProposalPattern} from '../plan/propose.js';
+import {fitNotesToOwns, fitPromptToOwns, proposePlan, type FeatureSpec, type ProposalPattern} from '../plan/propose.js';
 import type {Plan, ValidationReport} from '../plan/types.js';
 import {defaultSourceRoot} from '../plan/workspace-tree.js';
 import {applyEdit, followRow, parseGlobList, planRows, type PlanEdit} from './wizard-edits.js';
-import {patternChoices, type FieldKind, type OpenField, type WizardContext, type WizardInput} from './wizard-types.js';
+import {patternChoices, type FieldKind, type OpenField, type ProposedText, type WizardContext, type WizardInput} from './wizard-types.js';
 
 const emptyReport: ValidationReport = {valid: true, errors: [], warnings: []};
 
@@ -75,9 +75,12 @@ export function proposeFromScope(context: WizardContext): Partial<WizardContext>
 		features: context.features,
 		...(context.agent === undefined ? {} : {agent: context.agent}),
 	});
+	const prompts: Record<string, {base: string; shown: string}> = {};
+	for (const task of proposal.plan.phases.flatMap(phase => phase.tasks)) if (task.prompt !== undefined) prompts[task.id] = {base: task.prompt, shown: task.prompt};
 	return {
 		plan: proposal.plan,
 		notes: proposal.notes,
+		proposed: {shared: proposal.shared, prompts},
 		origin: 'pattern',
 		proposedFrom: scopeKey(context),
 		report: checkPlan(proposal.plan, context.files),
@@ -94,6 +97,7 @@ export function readPlannerAnswer(context: WizardContext, output: string): Parti
 	const plan: Plan = {...answer.plan, goal: answer.plan.goal ?? context.goal.trim()};
 	return {
 		answered: plan,
+		proposed: undefined,
 		notes: [`Planned by ${context.planner} (pattern ${plan.pattern}).`],
 		plannerErrors: answer.errors,
 		report: checkPlan(plan, context.files),
@@ -130,7 +134,33 @@ export function editContext(context: WizardContext, edit: PlanEdit): Partial<Wiz
 	} else if (edit.kind === 'phase.rename' || edit.kind === 'phase.toggleMode') {
 		selected = context.selected;
 	}
-	return {plan: result.plan, report: checkPlan(result.plan, context.files), selected, notice: undefined};
+	const followed = context.origin === 'pattern' && context.proposed ? followOwns(result.plan, context.proposed, context.notes, edit) : {plan: result.plan};
+	return {...followed, report: checkPlan(followed.plan, context.files), selected, notice: undefined};
+}
+
+/**
+ * Keeps a pattern proposal's text true after an edit: every prompt not edited by hand is
+ * generated again from its proposed text and the task's owns now (a module task given a shared
+ * file is no longer told to leave it alone), and the notes say who owns the shared files now.
+ */
+export function followOwns(plan: Plan, proposed: ProposedText, notes: readonly string[], edit: PlanEdit): {plan: Plan; proposed: ProposedText; notes: readonly string[]} {
+	const prompts = {...proposed.prompts};
+	if (edit.kind === 'task.rename' && prompts[edit.taskId] && edit.newId.trim() !== edit.taskId) {
+		prompts[edit.newId.trim()] = prompts[edit.taskId]!;
+		delete prompts[edit.taskId];
+	}
+	const phases = plan.phases.map(phase => ({
+		...phase,
+		tasks: phase.tasks.map(task => {
+			const entry = prompts[task.id];
+			if (!entry || task.prompt !== entry.shown) return task;
+			const prompt = fitPromptToOwns(entry.base, task, proposed.shared);
+			prompts[task.id] = {base: entry.base, shown: prompt};
+			return prompt === task.prompt ? task : {...task, prompt};
+		}),
+	}));
+	const followed: Plan = {...plan, phases};
+	return {plan: followed, proposed: {shared: proposed.shared, prompts}, notes: fitNotesToOwns(notes, followed, proposed.shared)};
 }
 
 /** The plan as saved: with its `workspace:` relative to where it is written. */

@@ -61,6 +61,8 @@ export type WizardContext = {
 	readonly proposedFrom?: string;
 	readonly origin: 'pattern' | 'agent';
 	readonly notes: readonly string[];
+	/** A pattern proposal's generated text, kept in step with owns edits (wizard-context.ts followOwns). */
+	readonly proposed?: ProposedText | undefined;
 	readonly report: ValidationReport;
 	/** The agent planner's plan, between its answer and the review. */
 	readonly answered?: Plan;
@@ -118,3 +120,13 @@ export type WizardEvent =
 	| {readonly type: 'run.choose'; readonly run: boolean}
 	| {readonly type: 'wizard.back'}
 	| {readonly type: 'wizard.cancel'};
+
+/**
+ * What a pattern proposal generated, to keep its text true after edits: the shared files it
+ * found, and per task id the prompt as proposed (`base`) and as last generated (`shown`). A task
+ * whose prompt is no longer `shown` was edited by hand and is left alone.
+ */
+export type ProposedText = {
+	readonly shared: readonly string[];
+	readonly prompts: Readonly<Record<string, {readonly base: string; readonly shown: string}>>;
+};

@@ -7,6 +7,7 @@ import {readFileSync, statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node} from 'yaml';
 import {makeFinding} from './findings.js';
+import {partialPlan, type PartialPlan} from './partial.js';
 import {checkPlanShape, type ShapeSource} from './schema.js';
 import {schedulePhases} from './schedule.js';
 import type {Finding, Plan, PlanSource, SourcePosition, Task} from './types.js';
@@ -24,7 +25,13 @@ export type LoadResult =
 			/** For a flat plan: its tasks in file order (to schedule again, e.g. with files). */
 			readonly flatTasks?: readonly Task[];
 	  }
-	| {readonly ok: false; readonly errors: readonly Finding[]; readonly source: PlanSource};
+	| {readonly ok: false; readonly errors: readonly Finding[]; readonly source: PlanSource; readonly partial?: CheckablePart};
+
+/**
+ * The well-formed part of a plan with shape errors, phased and with its workspace resolved, for
+ * `validate` to report dependency and ownership errors too (see partial.ts).
+ */
+export type CheckablePart = Omit<PartialPlan, 'flatTasks'> & {readonly workspace?: string};
 
 /** Options of loadPlan. */
 export type LoadOptions = {
@@ -37,7 +44,7 @@ export type LoadOptions = {
 /** A parsed plan before workspace resolution (what parsePlanText returns). */
 export type ParseResult =
 	| {readonly ok: true; readonly plan: Plan; readonly source: PlanSource; readonly scheduled: boolean; readonly flatTasks?: readonly Task[]}
-	| {readonly ok: false; readonly errors: readonly Finding[]; readonly source: PlanSource};
+	| {readonly ok: false; readonly errors: readonly Finding[]; readonly source: PlanSource; readonly partial?: CheckablePart};
 
 const maxPlanBytes = 2 * 1024 * 1024;
 // Deeper than any real plan; stops runaway recursion on hostile input.
@@ -287,7 +294,10 @@ export function parsePlanText(text: string, file: string): ParseResult {
 		const value: unknown = document.toJS({maxAliasCount: 100});
 		const shape = checkPlanShape(value, source);
 		const publicSource: PlanSource = {file, positions: values};
-		if (!shape.plan || shape.errors.length > 0) return {ok: false, errors: shape.errors, source: publicSource};
+		if (!shape.plan || shape.errors.length > 0) {
+			const part = checkablePart(value, file, values);
+			return {ok: false, errors: shape.errors, source: publicSource, ...(part ? {partial: part} : {})};
+		}
 		if (!shape.flatTasks) return {ok: true, plan: shape.plan, source: publicSource, scheduled: false};
 		const plan: Plan = {...shape.plan, phases: schedulePhases(shape.flatTasks)};
 		aliasFlatPositions(plan, shape.flatTasks.map(t => t.id), values);
@@ -297,6 +307,15 @@ export function parsePlanText(text: string, file: string): ParseResult {
 		const reason = error instanceof RangeError ? 'it is nested too deeply' : error instanceof Error ? firstLine(error.message) : String(error);
 		return {ok: false, errors: [errorAt(empty, 'syntax.unreadable', `The plan could not be read: ${reason}. Simplify the file.`)], source: empty};
 	}
+}
+
+/** The checkable part of a plan with shape errors, a flat list scheduled as the loader does. */
+function checkablePart(value: unknown, file: string, positions: ReadonlyMap<string, SourcePosition>): CheckablePart | undefined {
+	const part = partialPlan(value, file, positions);
+	if (!part?.flatTasks) return part;
+	const {flatTasks, ...rest} = part;
+	const plan: Plan = {...part.plan, phases: schedulePhases(flatTasks)};
+	return {...rest, plan, source: scheduledSource(part.source, plan, flatTasks)};
 }
 
 /** Reads and parses a plan file and resolves its workspace. Never throws. */
@@ -323,7 +342,11 @@ export function loadPlan(file: string, options: LoadOptions = {}): LoadResult {
 		return {ok: false, errors: [errorAt(empty, 'file.unreadable', `Cannot read ${file}: ${reason}.`)], source: empty};
 	}
 	const parsed = parsePlanText(text, file);
-	if (!parsed.ok) return parsed;
+	if (!parsed.ok) {
+		if (!parsed.partial) return parsed;
+		const workspace = options.workspace !== undefined ? resolve(cwd, options.workspace) : parsed.partial.plan.workspace !== undefined ? resolve(dirname(path), parsed.partial.plan.workspace) : cwd;
+		return {...parsed, partial: {...parsed.partial, workspace}};
+	}
 	const workspace =
 		options.workspace !== undefined
 			? resolve(cwd, options.workspace)

@@ -8,6 +8,7 @@ import {commonPathExample, escapesWorkspace, pairsThatMayMeet, staticBase} from 
 import {createGlobIndex} from './match.js';
 import {scanWorkspace} from './file-scan.js';
 import {didYouMean} from './schema.js';
+import type {CheckablePart} from './load.js';
 import type {Finding, Plan, PlanSource, ValidationReport} from './types.js';
 
 /** Options of validatePlan. */
@@ -264,4 +265,24 @@ export function validatePlan(plan: Plan, source: PlanSource, options: ValidateOp
 		return {valid: false, errors: [missing, ...report.errors], warnings: report.warnings.filter(w => w.code !== 'glob.no-match')};
 	}
 	return validatePlanAgainstFiles(plan, source, scan.files);
+}
+
+/** Codes of the findings worth adding to shape errors: dependencies and ownership. */
+const partCodes = /^(depends|ownership|reads)\./;
+
+/**
+ * The dependency and ownership errors of the well-formed part of a plan that has shape errors
+ * (loader's `partial`), to report beside them. Warnings are left out (they would be about a
+ * plan that is not the one written), and so is a dependency on an id the file does write (its
+ * task is only missing from the part because of its shape error).
+ */
+export function validatePart(part: CheckablePart, files?: readonly string[]): readonly Finding[] {
+	const report = files ? validatePlanAgainstFiles(part.plan, part.source, files) : validatePlan(part.plan, part.source, {workspace: part.workspace ?? '.'});
+	return report.errors.filter(f => partCodes.test(f.code) && !(f.code === 'depends.unknown' && f.tasks.length === 1 && dependsOnWritten(f, part)));
+}
+
+/** The unknown dependency of `finding` (named in checkDependencies' message) is an id written somewhere in the file. */
+function dependsOnWritten(finding: Finding, part: CheckablePart): boolean {
+	const dep = /depends on "([^"]+)"/.exec(finding.message)?.[1];
+	return dep !== undefined && part.writtenIds.has(dep);
 }

@@ -81,7 +81,7 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 	};
 
 	const write = (data: string | Buffer): boolean => stream.write(data);
-	let drain: Promise<void> | undefined;
+	const drained = drainWaiter(stream);
 
 	const leadText = (prefix: string, lines: readonly string[]): string => {
 		let text = '';
@@ -110,18 +110,7 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 		writeLines(key, lines) {
 			return lines.length === 0 ? true : write(leadText(prefixFor(key), lines));
 		},
-		drained() {
-			// 'drain' fires only after a write returned false: do not wait for one that never comes.
-			if (!(stream as {writableNeedDrain?: boolean}).writableNeedDrain) return Promise.resolve();
-			// One listener shared by every task waiting.
-			drain ??= new Promise((resolve) => {
-				stream.once('drain', () => {
-					drain = undefined;
-					resolve();
-				});
-			});
-			return drain;
-		},
+		drained,
 		banner(text) {
 			const clean = stripColour(sanitizeLine(text));
 			write(color ? `${RESET}\u001b[1m== ${clean} ==${RESET}\n` : `== ${clean} ==\n`);
@@ -134,5 +123,55 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 			}
 			write(out);
 		},
+	};
+}
+
+/**
+ * The wait for `stream` to drain, shared by every task waiting. 'drain' fires only after a write
+ * returned false: do not wait for one that never comes.
+ */
+function drainWaiter(stream: NodeJS.WritableStream): () => Promise<void> {
+	let drain: Promise<void> | undefined;
+	return () => {
+		if (!(stream as {writableNeedDrain?: boolean}).writableNeedDrain) return Promise.resolve();
+		drain ??= new Promise(resolve => {
+			stream.once('drain', () => {
+				drain = undefined;
+				resolve();
+			});
+		});
+		return drain;
+	};
+}
+
+/** One task output line as `--json --output-lines` prints it. */
+export type TaskOutputEvent = {readonly type: 'task.output'; readonly at: number; readonly task: string; readonly line: string};
+
+/**
+ * The sink of `--json --output-lines`: every output line as one JSON event
+ * `{"type":"task.output","at":MS,"task":KEY,"line":TEXT}` on its own line, between the journal's events.
+ * The text is sanitized as on screen, colour dropped (a JSON reader wants text, not escapes).
+ * A task's stdout and stderr share one pipe reader, so no stream is named.
+ */
+export function createJsonLinesSink(stream: NodeJS.WritableStream, options: {readonly maxLineChars?: number} = {}): LineBatchSink {
+	const render = {prefix: Buffer.alloc(0), color: false, maxChars: options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS};
+	const events = (key: string, lines: readonly string[]): string => {
+		let text = '';
+		const at = Date.now();
+		for (const line of lines) text += `${JSON.stringify({type: 'task.output', at, task: key, line} satisfies TaskOutputEvent)}\n`;
+		return text;
+	};
+	const write = (key: string, lines: readonly string[]): boolean => (lines.length === 0 ? true : stream.write(events(key, lines)));
+	return {
+		writeChunk(key, lead, chunk, start, end, count) {
+			const lines = lead.map(line => stripColour(line));
+			// renderLines gives `count` sanitized lines, each ending in a newline.
+			if (count > 0) lines.push(...renderLines(chunk, start, end, count, render).toString('utf8').split('\n').slice(0, count));
+			return write(key, lines);
+		},
+		writeLines(key, lines) {
+			return write(key, lines.map(line => stripColour(line)));
+		},
+		drained: drainWaiter(stream),
 	};
 }

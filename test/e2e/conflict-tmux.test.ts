@@ -36,8 +36,9 @@ function startDemo(env: Record<string, string> = {}): Demo {
 	const vars = Object.entries(env)
 		.map(([k, v]) => `${k}=${v}`)
 		.join(' ');
-	// CI=true makes Ink print only the last frame: the real terminal must not see it.
-	const inner = `echo $$ > ${dir}/pid; exec env -u CI -u VISUAL -u EDITOR NO_COLOR=1 ${vars} ${process.execPath} ${cli} demo 2> ${stderr}`;
+	// CI=true makes Ink print only the last frame: the real terminal must not see it. --keep: the
+	// checks after the exit read the copy's run folder.
+	const inner = `echo $$ > ${dir}/pid; exec env -u CI -u VISUAL -u EDITOR NO_COLOR=1 ${vars} ${process.execPath} ${cli} demo --keep 2> ${stderr}`;
 	const session = server.open(`cd ${dir} && sh -c '${inner}'`, {columns: 120, rows: 40, name, timeoutMs: 30_000});
 	return {
 		...session,
