@@ -10,7 +10,7 @@ import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
 import {formatCost, formatClock, planTasks, runCounts, truncate} from '../format.js';
-import {exitCode} from '../../machine/exit-code.js';
+import {exitCode, skippedCount, verdictOf, verdictWords} from '../../machine/exit-code.js';
 import {parallelSpeedup} from '../../machine/selectors.js';
 import {statusStyle, useColor} from '../theme.js';
 import {wrapHanging} from '../wrap.js';
@@ -38,8 +38,6 @@ export function displayPath(path: string, cwd: string): string {
 }
 
 type WriteState = {readonly kind: 'idle'} | {readonly kind: 'writing'} | {readonly kind: 'written'} | {readonly kind: 'error'; readonly message: string};
-
-const verdicts: Record<string, string> = {done: 'done', failed: 'failed', aborted: 'aborted'};
 
 /** ↑↓ pick a task · enter log · w write back · q quit with the run's exit code. */
 export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, cwd = process.cwd()}: Props) {
@@ -94,7 +92,9 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const reportWidth = Math.max(10, width - fixed);
 	const runFolder = displayPath(join(context.workspace, '.fanout', 'runs', context.runId), cwd);
 	const planFile = displayPath(context.planFile, cwd);
-	const title = `fanout · ${context.plan.name} · ${verdicts[state] ?? state} in ${formatClock(elapsed)} · ${counts.passed} of ${counts.total} tasks passed${verifyWords}${counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
+	// One definition of how a run ended (machine/exit-code.ts): a run with skipped tasks is "incomplete", not "passed".
+	const verdict = verdictOf(context);
+	const title = `fanout · ${context.plan.name} · ${verdictWords(verdict, skippedCount(context.tasks))} in ${formatClock(elapsed)} · ${counts.passed} of ${counts.total} tasks passed${verifyWords}${counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
 	// The title and the paths wrap (a path cut short cannot be typed); the table gets the rest.
 	const titleLines = wrapHanging(` ${title}`, width, '   ');
 	const logLines = wrapHanging(` logs and journal: ${runFolder}`, width, '   ');
@@ -139,7 +139,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{titleLines.map((line, i) => (
-				<Text key={`title-${i}`} bold wrap="truncate-end" color={color(state === 'done' ? 'green' : 'red')}>
+				<Text key={`title-${i}`} bold wrap="truncate-end" color={color(verdict === 'passed' ? 'green' : verdict === 'incomplete' ? 'yellow' : 'red')}>
 					{line}
 				</Text>
 			))}
