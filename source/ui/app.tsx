@@ -82,6 +82,14 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 		() => (state === 'awaitingApproval' ? phaseInfo?.(context.phaseIndex, context.plan) : undefined),
 		[state, context.phaseIndex, context.plan, phaseInfo],
 	);
+	// Agents missing for later phases: `A` would start those phases without showing this screen.
+	const laterMissing = useMemo(() => {
+		if (state !== 'awaitingApproval' || !phaseInfo) return [];
+		return context.plan.phases.slice(context.phaseIndex + 1).flatMap((phase, i) => {
+			const missing = phaseInfo(context.phaseIndex + 1 + i, context.plan)?.agentsMissing ?? [];
+			return missing.length > 0 ? [`phase ${context.phaseIndex + 2 + i} (${phase.name}) needs ${missing.map(m => m.agent).join(', ')}, not installed`] : [];
+		});
+	}, [state, context.phaseIndex, context.plan, phaseInfo]);
 	const control = useOverlay(state, finalStates.has(state), send, () => onExit(exitCode(state, context)));
 	// Ink clears the whole terminal once a frame reaches its height: stay one line short.
 	const height = Math.max(1, rows - 1);
@@ -98,7 +106,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 			screen = <ReviewScreen {...common} onExit={onExit} {...(onEditPlanFile ? {onEditPlanFile} : {})} />;
 			break;
 		case 'awaitingApproval':
-			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} info={approvalInfo} />;
+			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} info={approvalInfo} laterMissing={laterMissing} />;
 			break;
 		case 'phaseFailed':
 			screen = <PhaseFailedScreen {...common} />;
