@@ -102,6 +102,14 @@ function phaseAllSkipped(context: MachineContext): boolean {
 	return runs.length > 0 && runs.every(r => r?.status === 'skipped');
 }
 
+/**
+ * The run's total and timeline count from the first approval, not from when the plan review
+ * opened: reading the plan and deciding is not run time.
+ */
+function startRunClock(d: Draft): void {
+	if (d.ctx.firstApprovedAt === undefined) d.set({firstApprovedAt: d.now, startedAt: d.now});
+}
+
 function phaseEndStatus(d: Draft): 'passed' | 'skipped' {
 	const runs = planPhaseTasks(d.ctx.plan, d.ctx.phaseIndex).map(t => d.task(t.id));
 	return runs.length > 0 && runs.every(r => r?.status === 'skipped') ? 'skipped' : 'passed';
@@ -162,6 +170,7 @@ export const orchestratorMachine = setup({
 			d.emit({type: 'phase.awaiting', at: d.now, phaseIndex: d.ctx.phaseIndex, name: d.ctx.plan.phases[d.ctx.phaseIndex]?.name ?? ''});
 		}),
 		approvePhase: step((d, event) => {
+			startRunClock(d);
 			const all = event.type === 'phase.approveAll';
 			if (all) d.set({approveAll: true});
 			d.emit({type: 'phase.approved', at: d.now, phaseIndex: d.ctx.phaseIndex, all});

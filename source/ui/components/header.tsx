@@ -15,6 +15,8 @@ type Props = {
 	readonly note?: string;
 	/** Show the goal on a second line. */
 	readonly showGoal?: boolean;
+	/** The run's clock has not started yet (no phase approved): show 00:00. */
+	readonly clockStopped?: boolean;
 };
 
 /** How the header fits a width: which parts show, and how long. */
@@ -89,7 +91,7 @@ export function fitHeader(input: HeaderInput): HeaderFit {
 }
 
 /** One line (two with the goal), never wrapping. */
-export function Header({context, width, note, showGoal = false}: Props) {
+export function Header({context, width, note, showGoal = false, clockStopped = false}: Props) {
 	const color = useColor();
 	const counts = runCounts(context);
 	const phase = context.plan.phases[context.phaseIndex];
@@ -112,7 +114,8 @@ export function Header({context, width, note, showGoal = false}: Props) {
 					{note && fit.note ? ` · ${note}` : ''}
 					{`${gap}⏱ `}
 				</Text>
-				<Elapsed from={context.startedAt} to={context.endedAt} />
+				{/* Until the first approval the clock stands at 0: reading the plan is not run time. */}
+				<Elapsed from={context.startedAt} to={clockStopped ? context.startedAt : context.endedAt} />
 				<Text>{gap}</Text>
 				<Text color={color('yellow')}>
 					{counts.running} {short ? 'run' : 'running'}

@@ -82,7 +82,7 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 	const hidden = tasks.length - shown.length;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<Header context={context} width={width} note="waiting for you" />
+			<Header context={context} width={width} note="waiting for you" clockStopped={context.firstApprovedAt === undefined} />
 			<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
 			<Text> </Text>
 			<Text bold wrap="truncate-end">

@@ -122,7 +122,8 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	// Title, blank, table head, blank, revisions, logs, report hint, key bar.
 	const room = Math.max(1, height - 5 - titleLines.length - revisionLines.length - logLines.length);
 	// The timeline (a bar per task that ran, over the run's time) only when everything else fits.
-	const ran = rows.filter(({task}) => context.tasks[task.id]?.startedAt !== undefined);
+	// Tasks a resumed run kept ran before this run's clock started: they have no bar on it.
+	const ran = rows.filter(({task}) => (context.tasks[task.id]?.startedAt ?? -1) >= context.startedAt);
 	// The timeline's own label column: its heading is longer than most task ids.
 	const labelWidth = Math.max(idWidth, 'timeline'.length + 2);
 	const barWidth = Math.min(60, width - labelWidth - 4);
