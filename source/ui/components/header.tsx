@@ -101,7 +101,9 @@ export function Header({context, width, note, showGoal = false, clockStopped = f
 	// Only the clock's width depends on it (5 or 7 characters after an hour); a render a tick late is harmless.
 	// eslint-disable-next-line react-hooks/purity
 	const hours = ((context.endedAt ?? Date.now()) - context.startedAt) >= 3_600_000;
-	const fit = fitHeader({width, name: context.plan.name, phaseLong, phaseShort, ...(note ? {note} : {}), elapsedWidth: hours ? 7 : 5, counts});
+	// A resumed run says so on every screen, even where its full note has no room.
+	const name = context.resumed ? `${context.plan.name} · resumed` : context.plan.name;
+	const fit = fitHeader({width, name, phaseLong, phaseShort, ...(note ? {note} : {}), elapsedWidth: hours ? 7 : 5, counts});
 	const {gap} = fit;
 	const short = fit.counts === 'short';
 	return (

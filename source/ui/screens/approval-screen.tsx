@@ -8,6 +8,7 @@ import type {OrchestratorSnapshot, PhaseInfo} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {Header} from '../components/header.js';
 import {PhaseTimeline} from '../components/phase-timeline.js';
+import {ResumedNote, resumedNoteHeight} from '../components/resumed-note.js';
 import {KeyBar} from '../components/key-bar.js';
 import {dependentsOf, truncate} from '../format.js';
 import {commandColumn, sharedWordsFor} from '../task-columns.js';
@@ -77,13 +78,14 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 		...(refusal ? [{text: ` ${refusal}`, missing: true}] : []),
 	];
 	// Header, timeline, blank, phase line, blank, skip line, agent lines, key bar.
-	const room = Math.max(0, height - 7 - agentLines.length);
+	const room = Math.max(0, height - 7 - agentLines.length - resumedNoteHeight(context));
 	const shown = tasks.length > room ? tasks.slice(0, Math.max(0, room - 1)) : tasks;
 	const hidden = tasks.length - shown.length;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Header context={context} width={width} note="waiting for you" clockStopped={context.firstApprovedAt === undefined} />
 			<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
+			<ResumedNote context={context} />
 			<Text> </Text>
 			<Text bold wrap="truncate-end">
 				{' '}

@@ -14,6 +14,7 @@ import {exitCode, skippedCount, verdictOf, verdictWords} from '../../machine/exi
 import {parallelSpeedup} from '../../machine/selectors.js';
 import {statusStyle, useColor} from '../theme.js';
 import {wrapHanging} from '../wrap.js';
+import {resumedWords} from '../components/resumed-note.js';
 
 /** Writes the final plan over the original file; rejects with a message a person can read. */
 export type WriteBack = (plan: Plan) => Promise<void> | void;
@@ -98,6 +99,9 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	// The title and the paths wrap (a path cut short cannot be typed); the table gets the rest.
 	const titleLines = wrapHanging(` ${title}`, width, '   ');
 	const logLines = wrapHanging(` logs and journal: ${runFolder}`, width, '   ');
+	// A resumed run says so here too: what it picked up and what it kept from before.
+	const resumed = resumedWords(context);
+	const resumedLines = resumed === undefined ? [] : wrapHanging(` ${resumed}`, width, '   ');
 
 	const writeWords =
 		write.kind === 'written'
@@ -120,7 +124,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 			)
 		: [];
 	// Title, blank, table head, blank, revisions, logs, report hint, key bar.
-	const room = Math.max(1, height - 5 - titleLines.length - revisionLines.length - logLines.length);
+	const room = Math.max(1, height - 5 - titleLines.length - resumedLines.length - revisionLines.length - logLines.length);
 	// The timeline (a bar per task that ran, over the run's time) only when everything else fits.
 	// Tasks a resumed run kept ran before this run's clock started: they have no bar on it.
 	const ran = rows.filter(({task}) => (context.tasks[task.id]?.startedAt ?? -1) >= context.startedAt);
@@ -141,6 +145,11 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{titleLines.map((line, i) => (
 				<Text key={`title-${i}`} bold wrap="truncate-end" color={color(verdict === 'passed' ? 'green' : verdict === 'incomplete' ? 'yellow' : 'red')}>
+					{line}
+				</Text>
+			))}
+			{resumedLines.map((line, i) => (
+				<Text key={`resumed-${i}`} wrap="truncate-end" color={color('yellow')}>
 					{line}
 				</Text>
 			))}
