@@ -312,6 +312,13 @@ export const orchestratorMachine = setup({
 		abortRun: step(d => d.endRun('aborted')),
 		stopAfterFailure: step(d => d.endRun('failed')),
 		abortOnConflict: step(d => d.endRun('conflict')),
+		/** The editor's time comes off every running task's clock (their timeouts were held too). */
+		shiftTaskClocks: step((d, event) => {
+			if (event.type !== 'clock.paused' || event.ms <= 0) return;
+			for (const run of Object.values(d.ctx.tasks)) {
+				if (run.status === 'running' && run.startedAt !== undefined) d.patchTask(run.id, {startedAt: run.startedAt + event.ms});
+			}
+		}),
 		interrupt: step((d, event) => {
 			if (event.type === 'run.signal') d.endRun('interrupted', event.signal);
 		}),
@@ -323,6 +330,7 @@ export const orchestratorMachine = setup({
 	on: {
 		'run.signal': {target: '.aborted', actions: 'interrupt'},
 		'run.abort': {target: '.aborted', actions: 'abortRun'},
+		'clock.paused': {actions: 'shiftTaskClocks'},
 	},
 	states: {
 		validating: {

@@ -210,7 +210,9 @@ export type UserEvent =
 			plan?: Plan;
 	  }
 	| {type: 'run.abort'}
-	| {type: 'run.signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'};
+	| {type: 'run.signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'}
+	/** The terminal was lent to the user's editor for `ms`: that time does not count against running tasks. */
+	| {type: 'clock.paused'; ms: number};
 
 export type OrchestratorEvent = ActorEvent | UserEvent;
 

@@ -7,6 +7,7 @@ import {formatDuration} from '../plan/yaml.js';
 import type {TaskOutput} from './output.js';
 import {isGroupAlive, killGroup, registerGroup, unregisterGroup} from './groups.js';
 import type {GroupMeta} from './groups.js';
+import {pausableTimeout} from './pausable-timers.js';
 
 /** A shell command (`/bin/sh -c`) or a program with arguments (no shell). */
 export type ProcessSpec = {readonly command: string} | {readonly file: string; readonly args: readonly string[]};
@@ -70,7 +71,8 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 	let timedOut = false;
 	let exited = false;
 	let errTail = '';
-	let timer: NodeJS.Timeout | undefined;
+	// Pausable: the time the user's editor holds the terminal does not count (see pausable-timers.ts).
+	let timer: {clear(): void} | undefined;
 
 	if (pid !== undefined) registerGroup(pid, {...options.meta, startedAt: Date.now()});
 
@@ -98,7 +100,7 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 		const finish = async (info: ExitInfo): Promise<void> => {
 			if (settled) return;
 			settled = true;
-			if (timer) clearTimeout(timer);
+			timer?.clear();
 			if (pid !== undefined) {
 				// The leader is gone; background children of a shell may not be. Nothing outlives its task.
 				if (isGroupAlive(pid)) await killGroup(pid, {graceMs});
@@ -128,11 +130,11 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 	});
 
 	if (pid !== undefined && options.timeoutMs !== undefined && options.timeoutMs > 0) {
-		timer = setTimeout(() => {
+		timer = pausableTimeout(options.timeoutMs, () => {
 			if (exited || stopReason) return;
 			timedOut = true;
 			void killGroup(pid, {graceMs});
-		}, options.timeoutMs);
+		});
 	}
 
 	return {

@@ -81,3 +81,21 @@ test('a resumed run knows where it picks up and which tasks it keeps; a fresh on
 	assert.deepEqual(r.ctx().resumed, {phaseIndex: 0, kept: ['a']});
 	assert.equal(start(twoPhases).ctx().resumed, undefined);
 });
+
+test('the editor\'s time comes off every running task\'s clock, not off finished ones', () => {
+	const r = start(plan([phase('build', [task('a', ['a/**']), task('b', ['b/**'])])]));
+	r.send({type: 'plan.start'});
+	r.send({type: 'phase.approve'});
+	r.clock.tick(2_000);
+	r.fakes.exit('b');
+	const before = r.ctx().tasks.a?.startedAt ?? 0;
+	const bStart = r.ctx().tasks.b?.startedAt;
+	r.clock.tick(12_000); // vi held open
+	r.send({type: 'clock.paused', ms: 12_000});
+	assert.equal(r.ctx().tasks.a?.startedAt, before + 12_000);
+	assert.equal(r.ctx().tasks.b?.startedAt, bStart);
+	r.clock.tick(3_000);
+	r.fakes.exit('a');
+	const a = r.ctx().tasks.a;
+	assert.equal((a?.endedAt ?? 0) - (a?.startedAt ?? 0), 5_000, 'a ran 5 s, not 17 s');
+});
