@@ -48,6 +48,8 @@ export type AppProps = {
 	readonly now?: () => number;
 	/** Files each task owns today, for the approval screen. */
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
+	/** fanout is leaving (tui.tsx draws one last frame with it): no key bar, no question, in the last frame. */
+	readonly closing?: boolean;
 	/** What the approval screen says about a phase (files owned today, agents on PATH): a lookup, computed by the engine, not here. */
 	readonly phaseInfo?: (phaseIndex: number, plan: Plan) => PhaseInfo | undefined;
 };
@@ -71,7 +73,7 @@ export function App({color, fps = 10, now = Date.now, clock: given, ...rest}: Ap
 
 type RootProps = Omit<AppProps, 'color' | 'fps' | 'now' | 'clock'>;
 
-function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo}: RootProps) {
+function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo, closing = false}: RootProps) {
 	const snapshot = useOrchestrator(actor);
 	const {columns: width, rows} = useTerminalSize();
 	const state = String(snapshot.value);
@@ -114,7 +116,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 		case 'done':
 		case 'failed':
 		case 'aborted':
-			screen = <SummaryScreen {...common} onExit={onExit} onWriteBack={onWriteBack} />;
+			screen = <SummaryScreen {...common} onExit={onExit} onWriteBack={onWriteBack} closing={closing} />;
 			break;
 		default:
 			// running, verifying, conflict (and any state added later): the live grid.

@@ -27,6 +27,8 @@ type Props = {
 	readonly width: number;
 	readonly height: number;
 	readonly active: boolean;
+	/** fanout is leaving: the last frame keeps the summary but no key bar (its keys no longer work). */
+	readonly closing?: boolean;
 	/** Paths are shown relative to this folder when they are inside it (default: the current folder). */
 	readonly cwd?: string;
 };
@@ -41,7 +43,7 @@ export function displayPath(path: string, cwd: string): string {
 type WriteState = {readonly kind: 'idle'} | {readonly kind: 'writing'} | {readonly kind: 'written'} | {readonly kind: 'error'; readonly message: string};
 
 /** ↑↓ pick a task · enter log · w write back · q quit with the run's exit code. */
-export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, cwd = process.cwd()}: Props) {
+export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, closing = false, cwd = process.cwd()}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
 	const state = String(snapshot.value);
@@ -228,7 +230,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				report: fanout report {context.runId} --html report.html
 			</Text>
 			<Box flexGrow={1} />
-			<KeyBar width={width} keys={keys} />
+			{closing ? null : <KeyBar width={width} keys={keys} />}
 		</Box>
 	);
 }
