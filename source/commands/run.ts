@@ -12,6 +12,7 @@ import {planToYaml} from '../plan/yaml.js';
 import {missingAgents} from '../runner/agents/index.js';
 import {writePlanBack} from '../runner/write-back.js';
 import {editorCommand, editPlan, runEditorSync} from '../runner/edit-plan.js';
+import {withTimersPaused} from '../runner/pausable-timers.js';
 import {createRunDir, newRunId} from '../runner/journal.js';
 import {findRun, latestResumableRun, rebuildRun, stopLeftovers} from '../engine/resume.js';
 import {DEFAULT_GRACE_MS, runSession} from '../engine/session.js';
@@ -272,7 +273,13 @@ function interactiveDriver(prepared: Prepared, runDir: string, io: CommandIO, pl
 				planFileEditable,
 				writeBack: plan => void writePlanBack(prepared.planFile, plan, runDir),
 				// The file is named after the revision the edit would make, beside plan.rN.yaml.
-				editPlan: (plan, conflict) => editPlan(plan, {runDir, revision: engine.actor.getSnapshot().context.revisions.length + 1, conflict}),
+				// The editor blocks this process: task timeouts are held and its time is taken off the
+				// running tasks' clocks (README, "Conflicts").
+				editPlan: (plan, conflict) =>
+					withTimersPaused(
+						() => editPlan(plan, {runDir, revision: engine.actor.getSnapshot().context.revisions.length + 1, conflict}),
+						ms => engine.actor.send({type: 'clock.paused', ms}),
+					),
 			});
 		},
 	};

@@ -2,7 +2,9 @@
 
 import {resolve} from 'node:path';
 import {parseArgs} from 'node:util';
-import {listRuns} from '../runner/journal.js';
+import {runVerdict, verdictWords} from '../machine/exit-code.js';
+import {recentRuns} from '../runner/journal.js';
+import type {RunListing} from '../runner/journal.js';
 import type {Command} from './io.js';
 
 const USAGE = 'Usage: fanout runs [--workspace DIR] [--json]\n';
@@ -21,7 +23,7 @@ export const runsCommand: Command = async (argv, io) => {
 		return 0;
 	}
 	const workspace = resolve(io.cwd, values.workspace ?? '.');
-	const runs = listRuns(workspace);
+	const runs = recentRuns(workspace);
 	if (values.json) {
 		io.stdout(`${JSON.stringify(runs, null, 2)}\n`);
 		return 0;
@@ -30,13 +32,19 @@ export const runsCommand: Command = async (argv, io) => {
 		io.stdout(`No runs in ${workspace} yet. Start one with \`fanout run PLAN\`.\n`);
 		return 0;
 	}
-	const header = ['run', 'plan', 'started', 'status', 'ok', 'failed'];
-	const rows = runs.map(r => [r.id, r.planName ?? '?', localTime(r.started), r.status === 'unfinished' ? 'unfinished (resumable)' : r.outcome ?? r.status, String(r.ok), String(r.failed)]);
+	const header = ['run', 'plan', 'started', 'status', 'ok', 'failed', 'skipped'];
+	const rows = runs.map(r => [r.id, r.planName ?? '?', localTime(r.started), statusWords(r), String(r.ok), String(r.failed), String(r.skipped)]);
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map(row => row[i]!.length)));
 	const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
 	io.stdout(`${[line(header), ...rows.map(line)].join('\n')}\n`);
 	return 0;
 };
+
+/** How a run ended, in the words the summary uses, and whether `fanout resume` can continue it. */
+export function statusWords(run: RunListing): string {
+	const words = run.status === 'unfinished' ? 'unfinished' : verdictWords(runVerdict(run.outcome, run.skipped), run.skipped);
+	return run.resumable ? `${words} (resumable)` : words;
+}
 
 /** An ISO time as the reader's clock shows it, to the second: 2026-11-27 21:02:11. */
 export function localTime(iso: string | undefined): string {

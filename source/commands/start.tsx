@@ -7,7 +7,8 @@ import {join, relative, resolve} from 'node:path';
 import {render} from 'ink';
 import {loadPlan} from '../plan/load.js';
 import {validatePlan} from '../plan/validate.js';
-import {listRuns} from '../runner/journal.js';
+import {recentRuns} from '../runner/journal.js';
+import {runVerdict, verdictWords} from '../machine/exit-code.js';
 import {KeysProvider} from '../ui/hooks/use-keys.js';
 import {StartScreen} from '../ui/screens/start-screen.js';
 import type {StartChoice, StartPlan, StartRun} from '../ui/screens/start-screen.js';
@@ -44,14 +45,13 @@ function findPlans(cwd: string): StartPlan[] {
 }
 
 function findRuns(cwd: string): StartRun[] {
-	return listRuns(cwd)
-		.slice(0, 10)
-		.map(run => ({
-			id: run.id,
-			planName: run.planName ?? '?',
-			outcome: run.status === 'unfinished' ? 'interrupted' : (run.outcome ?? 'finished'),
-			resumable: run.status === 'unfinished' || (run.outcome !== undefined && run.outcome !== 'passed'),
-		}));
+	// Newest first; "resumable" is the journal's one definition, the same `fanout runs` shows.
+	return recentRuns(cwd, 10).map(run => ({
+		id: run.id,
+		planName: run.planName ?? '?',
+		outcome: run.status === 'unfinished' ? 'interrupted' : verdictWords(runVerdict(run.outcome, run.skipped), run.skipped),
+		resumable: run.resumable,
+	}));
 }
 
 async function pick(io: CommandIO): Promise<StartChoice | undefined> {

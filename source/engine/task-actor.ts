@@ -115,7 +115,9 @@ export function createTaskActor(deps: TaskActorDeps) {
 					...(result && result.changedFiles.length > 0 ? {changedFiles: result.changedFiles} : {}),
 				});
 				const failed = exit.outcome === 'failed' || result?.failureReason !== undefined;
-				const reason = result?.failureReason ?? exit.reason;
+				// A process that never started says why (the OS error); the adapter's guess ("stopped
+				// before its final result") would hide it.
+				const reason = proc?.pid === undefined ? exit.reason : (result?.failureReason ?? exit.reason);
 				sendBack({
 					type: 'task.exited',
 					taskId: task.id,

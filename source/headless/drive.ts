@@ -2,7 +2,7 @@
 // --on-conflict), prints task output with banners (or the journal as JSON lines), and ends with
 // the summary and the exit code.
 
-import {exitCodeOf} from '../machine/exit-code.js';
+import {exitCodeOf, skippedCount, verdictOf, verdictWords} from '../machine/exit-code.js';
 import {parallelSpeedup} from '../machine/selectors.js';
 import type {OrchestratorContext} from '../machine/types.js';
 import type {Driver} from '../engine/session.js';
@@ -78,18 +78,9 @@ export function headlessDriver(plan: Plan, options: HeadlessOptions, out: Headle
 	};
 }
 
-const OUTCOME_WORDS: Readonly<Record<string, string>> = {
-	passed: 'passed',
-	failed: 'failed',
-	aborted: 'aborted',
-	conflict: 'stopped on a conflict',
-	interrupted: 'interrupted',
-};
-
 /** The summary's first line: plan, outcome, time, exit code and the parallel speedup. */
 function outcomeLine(ctx: OrchestratorContext, code: number): string {
 	const seconds = (((ctx.endedAt ?? Date.now()) - ctx.startedAt) / 1000).toFixed(1);
-	const outcome = ctx.outcome;
 	const speedup = parallelSpeedup(ctx);
-	return `fanout · ${ctx.plan.name} · ${OUTCOME_WORDS[outcome ?? ''] ?? outcome ?? 'ended'} in ${seconds}s · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
+	return `fanout · ${ctx.plan.name} · ${verdictWords(verdictOf(ctx), skippedCount(ctx.tasks))} in ${seconds}s · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
 }

@@ -93,6 +93,23 @@ function failureReason(exitCode: number | null, signal: string | null): string {
 	return 'failed';
 }
 
+/**
+ * True when every task of the phase at `phaseIndex` is already skipped (its dependencies failed
+ * and the user went on): there is nothing to approve, so the phase is passed over as skipped.
+ */
+function phaseAllSkipped(context: MachineContext): boolean {
+	const runs = planPhaseTasks(context.plan, context.phaseIndex).map(t => context.tasks[t.id]);
+	return runs.length > 0 && runs.every(r => r?.status === 'skipped');
+}
+
+/**
+ * The run's total and timeline count from the first approval, not from when the plan review
+ * opened: reading the plan and deciding is not run time.
+ */
+function startRunClock(d: Draft): void {
+	if (d.ctx.firstApprovedAt === undefined) d.set({firstApprovedAt: d.now, startedAt: d.now});
+}
+
 function phaseEndStatus(d: Draft): 'passed' | 'skipped' {
 	const runs = planPhaseTasks(d.ctx.plan, d.ctx.phaseIndex).map(t => d.task(t.id));
 	return runs.length > 0 && runs.every(r => r?.status === 'skipped') ? 'skipped' : 'passed';
@@ -126,6 +143,7 @@ export const orchestratorMachine = setup({
 		verifyFailed: ({context}) => context.verify.some(v => v.status === 'failed'),
 		verifyDone: ({context}) => context.verify.every(v => v.status === 'passed' || v.status === 'skipped'),
 		runHasFailures: ({context}) => runHasFailures(context),
+		phaseAllSkipped: ({context}) => phaseAllSkipped(context),
 	},
 	actions: {
 		runStarted: step(d => {
@@ -147,14 +165,22 @@ export const orchestratorMachine = setup({
 			for (const conflict of d.ctx.conflicts) d.emit({type: 'conflict.detected', at: d.now, conflict});
 		}),
 		announcePhase: step(d => {
+			// A phase with nothing left to run is not offered (awaitingApproval passes over it at once).
+			if (phaseAllSkipped(d.ctx)) return;
 			d.emit({type: 'phase.awaiting', at: d.now, phaseIndex: d.ctx.phaseIndex, name: d.ctx.plan.phases[d.ctx.phaseIndex]?.name ?? ''});
 		}),
 		approvePhase: step((d, event) => {
+			startRunClock(d);
 			const all = event.type === 'phase.approveAll';
 			if (all) d.set({approveAll: true});
 			d.emit({type: 'phase.approved', at: d.now, phaseIndex: d.ctx.phaseIndex, all});
 		}),
 		beginPhase: step(d => d.beginPhase()),
+		/** Passes over a phase whose every task is already skipped: the timeline shows it skipped. */
+		passOverSkippedPhase: step(d => {
+			d.setPhase(d.ctx.phaseIndex, 'skipped');
+			d.emit({type: 'phase.skipped', at: d.now, phaseIndex: d.ctx.phaseIndex});
+		}),
 		skipPhase: step(d => {
 			const ids = planPhaseTasks(d.ctx.plan, d.ctx.phaseIndex).map(t => t.id);
 			d.setPhase(d.ctx.phaseIndex, 'skipped');
@@ -286,6 +312,13 @@ export const orchestratorMachine = setup({
 		abortRun: step(d => d.endRun('aborted')),
 		stopAfterFailure: step(d => d.endRun('failed')),
 		abortOnConflict: step(d => d.endRun('conflict')),
+		/** The editor's time comes off every running task's clock (their timeouts were held too). */
+		shiftTaskClocks: step((d, event) => {
+			if (event.type !== 'clock.paused' || event.ms <= 0) return;
+			for (const run of Object.values(d.ctx.tasks)) {
+				if (run.status === 'running' && run.startedAt !== undefined) d.patchTask(run.id, {startedAt: run.startedAt + event.ms});
+			}
+		}),
 		interrupt: step((d, event) => {
 			if (event.type === 'run.signal') d.endRun('interrupted', event.signal);
 		}),
@@ -297,6 +330,7 @@ export const orchestratorMachine = setup({
 	on: {
 		'run.signal': {target: '.aborted', actions: 'interrupt'},
 		'run.abort': {target: '.aborted', actions: 'abortRun'},
+		'clock.paused': {actions: 'shiftTaskClocks'},
 	},
 	states: {
 		validating: {
@@ -313,6 +347,10 @@ export const orchestratorMachine = setup({
 		},
 		awaitingApproval: {
 			entry: 'announcePhase',
+			always: [
+				{guard: and(['phaseAllSkipped', 'hasNextPhase']), target: 'awaitingApproval', reenter: true, actions: ['passOverSkippedPhase', 'nextPhase']},
+				{guard: 'phaseAllSkipped', target: 'verifying', actions: 'passOverSkippedPhase'},
+			],
 			on: {
 				'phase.approve': {target: 'running', actions: ['approvePhase', 'beginPhase']},
 				'phase.approveAll': {target: 'running', actions: ['approvePhase', 'beginPhase']},

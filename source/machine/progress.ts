@@ -139,6 +139,7 @@ export function initialContext(input: OrchestratorInput): MachineContext {
 		maxParallel: input.maxParallel !== undefined && input.maxParallel > 0 ? input.maxParallel : Number.POSITIVE_INFINITY,
 		verify: input.plan.verify.map((command, index) => ({index, command, status: 'pending'})),
 		startedAt: now(),
+		...(input.restored ? {resumed: {phaseIndex: startPhase, kept: Object.values(tasks).filter(r => r.status === 'passed').map(r => r.id)}} : {}),
 		env: {now, validate: input.validate},
 		scan: {enabled: input.phaseEndScan === true},
 	};

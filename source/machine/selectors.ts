@@ -119,9 +119,11 @@ export function summaryRows(ctx: OrchestratorContext): SummaryRow[] {
 /**
  * How much sooner the tasks finished than one after another: their summed run times over the
  * time each phase's tasks took together (waits for approval and decisions left out). Undefined
- * under 1.1x, where there is nothing to tell.
+ * under 1.1x, where there is nothing to tell, and for a run whose tasks did not all pass: a
+ * failed or skipped task makes the figure compare unlike things.
  */
 export function parallelSpeedup(context: Pick<OrchestratorContext, 'plan' | 'tasks'>): number | undefined {
+	if (Object.values(context.tasks).some(run => run.status !== 'passed')) return undefined;
 	let serial = 0;
 	let parallel = 0;
 	for (const phase of context.plan.phases) {

@@ -72,7 +72,12 @@ export type OrchestratorContext = {
 	readonly approveAll: boolean;
 	readonly maxParallel: number;
 	readonly verify: readonly VerifyRun[];
+	/** When the run's clock started: the first approval (before it, when the machine was made). */
 	readonly startedAt: number;
+	/** The first approval's time; until then the run's clock shows 0 (reading the plan is not run time). */
+	readonly firstApprovedAt?: number;
+	/** Set when this run continues an interrupted one (`fanout resume`): where it picks up, what it keeps. */
+	readonly resumed?: {readonly phaseIndex: number; readonly kept: readonly string[]};
 	readonly endedAt?: number;
 	readonly outcome?: RunOutcome;
 	/** The signal that stopped the run, if one did. */
@@ -205,7 +210,9 @@ export type UserEvent =
 			plan?: Plan;
 	  }
 	| {type: 'run.abort'}
-	| {type: 'run.signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'};
+	| {type: 'run.signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'}
+	/** The terminal was lent to the user's editor for `ms`: that time does not count against running tasks. */
+	| {type: 'clock.paused'; ms: number};
 
 export type OrchestratorEvent = ActorEvent | UserEvent;
 

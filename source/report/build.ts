@@ -242,7 +242,7 @@ export function buildReport(events: readonly JournalEvent[], folder: RunFolder):
 	attempts.forEach((a, i) => (a.critical = critical.has(String(i))));
 
 	const outcome: RunOutcome | 'unfinished' = finished?.outcome ?? 'unfinished';
-	const exitCode = finished ? (exitCodeOf({status: 'done', value: 'done', context: {outcome: finished.outcome, ...(finished.signal === undefined ? {} : {signal: finished.signal as 'SIGINT'})}}) ?? null) : null;
+	const exitCode = finished ? (exitCodeOf({status: 'done', value: 'done', context: {outcome: finished.outcome, tasks: state.tasks, ...(finished.signal === undefined ? {} : {signal: finished.signal as 'SIGINT'})}}) ?? null) : null;
 
 	const order = [
 		...finalPlan.phases.flatMap(p => p.tasks.map(t => ({task: t, phase: p.name}))),

@@ -24,6 +24,10 @@ export type RunListing = {
 	readonly outcome: string | undefined;
 	readonly ok: number;
 	readonly failed: number;
+	/** Tasks whose last word was a skip (by policy, by the user, or after a failure). */
+	readonly skipped: number;
+	/** Whether `fanout resume` can continue it: see isResumable. */
+	readonly resumable: boolean;
 };
 
 /** A process group a run started and never saw exit: `resume` kills it first. */
@@ -142,6 +146,7 @@ export function taskOutcomes(events: readonly JournalEvent[]): Map<string, strin
 	const outcomes = new Map<string, string>();
 	for (const event of events) {
 		if (event.type === 'task.started' && typeof event.taskId === 'string') outcomes.set(event.taskId, 'running');
+		if (event.type === 'task.skipped' && typeof event.taskId === 'string') outcomes.set(event.taskId, 'skipped');
 		if (event.type === 'task.exited' && typeof event.taskId === 'string' && typeof event.outcome === 'string') {
 			outcomes.set(event.taskId, event.outcome);
 		}
@@ -173,20 +178,41 @@ export function describeRun(dir: string, id: string): RunListing {
 	const finishedEvent = lastWhere(events, (event) => event.type === 'run.finished');
 	let ok = 0;
 	let failed = 0;
+	let skipped = 0;
 	for (const outcome of taskOutcomes(events).values()) {
 		if (outcome === 'passed') ok++;
 		else if (outcome === 'failed') failed++;
+		else if (outcome === 'skipped') skipped++;
 	}
+	const status: RunStatus = finishedEvent ? 'finished' : 'unfinished';
+	const outcome = typeof finishedEvent?.outcome === 'string' ? finishedEvent.outcome : undefined;
 	return {
 		id,
 		dir,
 		planName: planNameOf(dir, startedEvent),
 		started: startedEvent?.time ?? events[0]?.time,
-		status: finishedEvent ? 'finished' : 'unfinished',
-		outcome: typeof finishedEvent?.outcome === 'string' ? finishedEvent.outcome : undefined,
+		status,
+		outcome,
 		ok,
 		failed,
+		skipped,
+		resumable: isResumable({status, outcome}),
 	};
+}
+
+/**
+ * The one definition of a resumable run, shared by the start screen and `fanout runs` (and the
+ * rule `fanout resume RUN_ID` applies): a run that never finished (killed), or that finished
+ * without passing (failed, aborted, stopped on a conflict, interrupted). A run that passed has
+ * nothing left to do.
+ */
+export function isResumable(run: Pick<RunListing, 'status' | 'outcome'>): boolean {
+	return run.status === 'unfinished' || (run.outcome !== undefined && run.outcome !== 'passed');
+}
+
+/** The runs of a workspace, newest first (what a person looks for), at most `limit` of them. */
+export function recentRuns(workspace: string, limit = Number.POSITIVE_INFINITY): RunListing[] {
+	return listRuns(workspace).reverse().slice(0, limit);
 }
 
 /** Every run of a workspace, oldest first. */

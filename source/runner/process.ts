@@ -7,6 +7,7 @@ import {formatDuration} from '../plan/yaml.js';
 import type {TaskOutput} from './output.js';
 import {isGroupAlive, killGroup, registerGroup, unregisterGroup} from './groups.js';
 import type {GroupMeta} from './groups.js';
+import {pausableTimeout} from './pausable-timers.js';
 
 /** A shell command (`/bin/sh -c`) or a program with arguments (no shell). */
 export type ProcessSpec = {readonly command: string} | {readonly file: string; readonly args: readonly string[]};
@@ -70,7 +71,8 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 	let timedOut = false;
 	let exited = false;
 	let errTail = '';
-	let timer: NodeJS.Timeout | undefined;
+	// Pausable: the time the user's editor holds the terminal does not count (see pausable-timers.ts).
+	let timer: {clear(): void} | undefined;
 
 	if (pid !== undefined) registerGroup(pid, {...options.meta, startedAt: Date.now()});
 
@@ -98,7 +100,7 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 		const finish = async (info: ExitInfo): Promise<void> => {
 			if (settled) return;
 			settled = true;
-			if (timer) clearTimeout(timer);
+			timer?.clear();
 			if (pid !== undefined) {
 				// The leader is gone; background children of a shell may not be. Nothing outlives its task.
 				if (isGroupAlive(pid)) await killGroup(pid, {graceMs});
@@ -114,7 +116,11 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 			resolve(info);
 		};
 		child.once('error', (error) => {
-			if (pid === undefined) void finish(startFailureInfo(startFailure(error, file)));
+			if (pid === undefined) {
+				const reason = startFailure(error, file);
+				tellOutput(output, reason);
+				void finish(startFailureInfo(reason));
+			}
 		});
 		// 'exit', not 'close': a grandchild holding the pipe must not keep the task running.
 		child.once('exit', (code, signal) => {
@@ -124,11 +130,11 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 	});
 
 	if (pid !== undefined && options.timeoutMs !== undefined && options.timeoutMs > 0) {
-		timer = setTimeout(() => {
+		timer = pausableTimeout(options.timeoutMs, () => {
 			if (exited || stopReason) return;
 			timedOut = true;
 			void killGroup(pid, {graceMs});
-		}, options.timeoutMs);
+		});
 	}
 
 	return {
@@ -163,6 +169,11 @@ export function describeExit(code: number | null, signal: string | null, context
 		const name = notFoundName(context.errTail);
 		if (name) return {...base, outcome: 'failed', reason: `command not found: ${name}`};
 	}
+	// The shell's 126: found but not executable (its "Permission denied" is in the output too).
+	if (code === 126 && 'command' in context.spec) {
+		const name = /([^\s:]+): Permission denied/.exec(context.errTail)?.[1];
+		if (name) return {...base, outcome: 'failed', reason: `permission denied: ${name} (exit code 126)`};
+	}
 	return {...base, outcome: 'failed', reason: `exit code ${code ?? 'unknown'}`};
 }
 
@@ -181,11 +192,21 @@ function checkDirectory(cwd: string): string | undefined {
 	return undefined;
 }
 
+/** Why a program could not start, in plain words, with the OS error as Node gives it ("spawn x ENOENT"). */
 function startFailure(error: unknown, file: string): string {
 	const code = (error as NodeJS.ErrnoException).code;
-	if (code === 'ENOENT') return `command not found: ${file}`;
-	if (code === 'EACCES') return `permission denied: ${file}`;
-	return `could not start ${file}: ${code ?? String(error)}`;
+	const os = error instanceof Error ? error.message : String(error);
+	if (code === 'ENOENT') return `command not found: ${file} (${os})`;
+	if (code === 'EACCES') return `permission denied: ${file} (${os})`;
+	return `could not start ${file}: ${os}`;
+}
+
+/**
+ * Puts a start failure in the task's output, so its pane and its log say why it never ran
+ * (nothing else would ever be written there).
+ */
+function tellOutput(output: TaskOutput, reason: string): void {
+	output.write(Buffer.from(`fanout: the task could not start: ${reason}\n`));
 }
 
 function startFailureInfo(reason: string): ExitInfo {
@@ -193,6 +214,7 @@ function startFailureInfo(reason: string): ExitInfo {
 }
 
 function notStarted(output: TaskOutput, reason: string): RunningProcess {
+	tellOutput(output, reason);
 	const done = output.end().then(() => startFailureInfo(reason));
 	return {pid: undefined, done, stop: async () => void (await done)};
 }

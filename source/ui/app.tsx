@@ -48,6 +48,8 @@ export type AppProps = {
 	readonly now?: () => number;
 	/** Files each task owns today, for the approval screen. */
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
+	/** fanout is leaving (tui.tsx draws one last frame with it): no key bar, no question, in the last frame. */
+	readonly closing?: boolean;
 	/** What the approval screen says about a phase (files owned today, agents on PATH): a lookup, computed by the engine, not here. */
 	readonly phaseInfo?: (phaseIndex: number, plan: Plan) => PhaseInfo | undefined;
 };
@@ -71,7 +73,7 @@ export function App({color, fps = 10, now = Date.now, clock: given, ...rest}: Ap
 
 type RootProps = Omit<AppProps, 'color' | 'fps' | 'now' | 'clock'>;
 
-function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo}: RootProps) {
+function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo, closing = false}: RootProps) {
 	const snapshot = useOrchestrator(actor);
 	const {columns: width, rows} = useTerminalSize();
 	const state = String(snapshot.value);
@@ -82,6 +84,14 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 		() => (state === 'awaitingApproval' ? phaseInfo?.(context.phaseIndex, context.plan) : undefined),
 		[state, context.phaseIndex, context.plan, phaseInfo],
 	);
+	// Agents missing for later phases: `A` would start those phases without showing this screen.
+	const laterMissing = useMemo(() => {
+		if (state !== 'awaitingApproval' || !phaseInfo) return [];
+		return context.plan.phases.slice(context.phaseIndex + 1).flatMap((phase, i) => {
+			const missing = phaseInfo(context.phaseIndex + 1 + i, context.plan)?.agentsMissing ?? [];
+			return missing.length > 0 ? [`phase ${context.phaseIndex + 2 + i} (${phase.name}) needs ${missing.map(m => m.agent).join(', ')}, not installed`] : [];
+		});
+	}, [state, context.phaseIndex, context.plan, phaseInfo]);
 	const control = useOverlay(state, finalStates.has(state), send, () => onExit(exitCode(state, context)));
 	// Ink clears the whole terminal once a frame reaches its height: stay one line short.
 	const height = Math.max(1, rows - 1);
@@ -98,7 +108,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 			screen = <ReviewScreen {...common} onExit={onExit} {...(onEditPlanFile ? {onEditPlanFile} : {})} />;
 			break;
 		case 'awaitingApproval':
-			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} info={approvalInfo} />;
+			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} info={approvalInfo} laterMissing={laterMissing} />;
 			break;
 		case 'phaseFailed':
 			screen = <PhaseFailedScreen {...common} />;
@@ -106,7 +116,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 		case 'done':
 		case 'failed':
 		case 'aborted':
-			screen = <SummaryScreen {...common} onExit={onExit} onWriteBack={onWriteBack} />;
+			screen = <SummaryScreen {...common} onExit={onExit} onWriteBack={onWriteBack} closing={closing} />;
 			break;
 		default:
 			// running, verifying, conflict (and any state added later): the live grid.

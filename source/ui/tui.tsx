@@ -75,9 +75,10 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 	};
 	// Frames are paced by what they cost: Ink reports each one's build time to the clock.
 	const clock = createClock(10);
-	const instance = render(
+	const frame = (closing: boolean) => (
 		<>
 			<App
+				closing={closing}
 				clock={clock}
 				actor={view}
 				store={engine.store}
@@ -89,8 +90,9 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 				{...(onEditPlan ? {onEditPlan} : {})}
 			/>
 			<InkWriter onWriter={onWriter} />
-		</>,
-		{
+		</>
+	);
+	const instance = render(frame(false), {
 			exitOnCtrlC: false,
 			patchConsole: false,
 			maxFps: 15,
@@ -99,8 +101,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 			// FANOUT_INCREMENTAL=1 turns it on to compare.
 			incrementalRendering: process.env['FANOUT_INCREMENTAL'] === '1',
 			onRender: ({renderTime}) => clock.reportFrame(renderTime),
-		},
-	);
+		});
 	// A stop by signal (or a second Ctrl-C) ends the session without waiting for a key.
 	const subscription = engine.actor.subscribe(snapshot => {
 		if (snapshot.status === 'done' && snapshot.context.signal) leave(exitCodeOf(snapshot) ?? 130);
@@ -110,6 +111,8 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 		return await left;
 	} finally {
 		subscription.unsubscribe();
+		// The last frame stays on the terminal: it keeps the summary, not keys that no longer work.
+		instance.rerender(frame(true));
 		instance.unmount();
 		instance.cleanup();
 		restoreCursor();

@@ -39,16 +39,19 @@ test('no runs, then each run with its plan, local start time, outcome and task c
 	const run = await runCli(['run', 'plan.yaml', '--headless', '--yes'], {cwd: dir});
 	assert.equal(run.code, 1, run.stdout + run.stderr);
 	const json = await runCli(['runs', '--json'], {cwd: dir});
-	const [listed] = JSON.parse(json.stdout) as {id: string; planName: string; started: string; status: string; outcome: string; ok: number; failed: number}[];
+	const [listed] = JSON.parse(json.stdout) as {id: string; planName: string; started: string; status: string; outcome: string; ok: number; failed: number; skipped: number; resumable: boolean}[];
 	assert.equal(listed?.planName, 'listed');
 	// b failed, so the run stopped after its phase: failed, not aborted (nobody aborted it).
 	assert.equal(listed?.outcome, 'failed');
-	assert.deepEqual([listed?.ok, listed?.failed], [1, 1]);
+	// c never ran (its phase came after the failure): skipped.
+	assert.deepEqual([listed?.ok, listed?.failed, listed?.skipped], [1, 1, 1]);
+	// A failed run can be resumed: the start screen and this list share that rule.
+	assert.equal(listed?.resumable, true);
 
 	const table = await runCli(['runs'], {cwd: dir});
 	const [head, row] = table.stdout.trimEnd().split('\n');
-	assert.match(head!, /^run +plan +started +status +ok +failed$/);
-	assert.match(row!, new RegExp(`^${listed!.id} +listed +${localTime(listed!.started)} +failed +1 +1$`));
+	assert.match(head!, /^run +plan +started +status +ok +failed +skipped$/);
+	assert.match(row!, new RegExp(`^${listed!.id} +listed +${localTime(listed!.started)} +failed \\(resumable\\) +1 +1 +1$`));
 	assert.match(localTime(listed!.started), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
 
 	// A run whose journal never got its end (fanout killed) is unfinished, and says it can resume.

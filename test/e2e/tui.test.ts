@@ -137,7 +137,7 @@ describe('the TUI in tmux', {skip: hasTmux ? false : 'tmux is not installed'}, (
 		s.keys('Enter');
 		await s.waitFor(/a approve/, 'the approval');
 		s.keys('A');
-		await s.waitFor(/fanout · fix-me · done/, 'the summary');
+		await s.waitFor(/fanout · fix-me · passed/, 'the summary');
 		s.keys('q');
 		assert.equal(await s.exitCode(), 0);
 		// The attempt sent back to the editor left no run folder: only the run that ran is listed.

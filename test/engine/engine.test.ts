@@ -7,7 +7,7 @@ import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {test} from 'node:test';
-import {exitCodeOf} from '../../source/machine/exit-code.js';
+import {exitCodeOf, verdictOf} from '../../source/machine/exit-code.js';
 import {headlessAnswer} from '../../source/headless/policy.js';
 import type {HeadlessPolicy} from '../../source/headless/policy.js';
 import {rebuildRun} from '../../source/engine/resume.js';
@@ -129,8 +129,11 @@ phases:
 	const {context} = engine.actor.getSnapshot();
 	const detected = readEvents(runDir).filter(e => e.type === 'conflict.detected') as unknown as {conflict: {path: string; how: string; reason?: string}}[];
 	assert.deepEqual(detected.map(e => [e.conflict.path, e.conflict.how, e.conflict.reason]), [['shared/config.json', 'declared', 'to add a key']]);
-	assert.notEqual(code, 3, 'skip answers the conflict instead of stopping on it');
+	assert.equal(context.outcome, 'passed', 'skip answers the conflict instead of stopping on it');
 	assert.equal(context.tasks['one']?.status, 'skipped');
+	// ...but a run with a skipped task did not do its work: incomplete, exit 3, so CI notices.
+	assert.equal(code, 3);
+	assert.equal(verdictOf(context), 'incomplete');
 });
 
 test('a failing verify command fails the run (exit 1) with its log under verify:0', async () => {
@@ -189,4 +192,34 @@ phases:
 	const rebuilt = rebuildRun(engine.actor.getSnapshot().context.runId, runDir);
 	assert.equal(rebuilt.ok, false);
 	if (!rebuilt.ok) assert.equal(rebuilt.exitCode, 0);
+});
+
+test('an agent that cannot start says why, with the OS error, in its pane, its log and the journal', async () => {
+	const prepared = prepare(`name: missing
+phases:
+  - name: only
+    tasks:
+      - id: writer
+        owns: [a/**]
+        agent: claude
+        prompt: write a
+`);
+	const path = process.env['PATH'];
+	// No claude on this PATH, whatever the machine has installed.
+	process.env['PATH'] = '/nonexistent-fanout-bin';
+	let finished: Finished;
+	try {
+		finished = await run(prepared, {keepGoing: true, onConflict: 'abort'});
+	} finally {
+		process.env['PATH'] = path;
+	}
+	const {engine, runDir} = finished;
+	const why = 'command not found: claude (spawn claude ENOENT)';
+	const run1 = engine.actor.getSnapshot().context.tasks['writer'];
+	assert.equal(run1?.status, 'failed');
+	assert.equal(run1?.reason, why, 'not "the agent stopped before its final result"');
+	assert.match(engine.store.get('writer')?.lines().join('\n') ?? '', new RegExp(why.replace(/[()]/g, '\\$&')));
+	assert.match(readFileSync(logPathFor(runDir, 'writer'), 'utf8'), /could not start: command not found: claude \(spawn claude ENOENT\)/);
+	const exited = readEvents(runDir).find(e => e.type === 'task.exited') as {reason?: string} | undefined;
+	assert.equal(exited?.reason, why);
 });

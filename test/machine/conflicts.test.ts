@@ -123,7 +123,10 @@ test('skip skips the task and its dependents, and says which', () => {
 	assert.ok(decided?.type === 'conflict.decided' && decided.decision === 'skip db and tests' && decided.revision === undefined);
 	r.fakes.exit('api');
 	r.fakes.exit('utils');
-	assert.equal(r.state(), 'awaitingApproval', 'skipped tasks do not fail the phase');
+	assert.equal(r.ctx().phases[0], 'passed', 'skipped tasks do not fail the phase');
+	// The next phase holds only tests, already skipped: passed over, not offered for approval.
+	assert.equal(r.ctx().phases[1], 'skipped');
+	assert.notEqual(r.state(), 'awaitingApproval');
 });
 
 test('edit: an invalid edited plan is refused; a valid one becomes a revision', () => {

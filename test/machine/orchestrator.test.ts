@@ -217,9 +217,11 @@ test('continue past a failure skips its dependents and ends the run as failed (e
 	r.send({type: 'failed.continue'});
 	assert.equal(r.status('c'), 'skipped');
 	assert.equal(r.ctx().tasks.c?.reason, 'depends on a, which failed');
-	assert.equal(r.state(), 'awaitingApproval');
-	r.send({type: 'phase.approve'});
+	// Every task of the next phase is skipped: it is not offered for approval, it shows as skipped.
 	await waitFor(r.actor, s => s.status === 'done');
+	assert.equal(r.ctx().phases[1], 'skipped');
+	assert.ok(!r.journal.some(e => e.type === 'phase.awaiting' && e.phaseIndex === 1), 'phase 2 was never offered');
+	assert.ok(r.journal.some(e => e.type === 'phase.skipped' && e.phaseIndex === 1));
 	assert.equal(r.state(), 'failed');
 	assert.equal(r.ctx().outcome, 'failed');
 	assert.equal(exitCodeOf(r.actor.getSnapshot()), 1);
@@ -232,6 +234,33 @@ test('continue past a failure skips its dependents and ends the run as failed (e
 			['c', 'test', 'skipped'],
 		],
 	);
+});
+
+test('continue: the next phase is offered with the dependents already skipped, and only the rest runs', () => {
+	const r = start(
+		plan([
+			phase('build', [task('a', ['src/a/**']), task('b', ['src/b/**'])]),
+			phase('test', [task('c', ['test/c/**'], {dependsOn: ['a']}), task('d', ['test/d/**'], {dependsOn: ['b']})]),
+			phase('docs', [task('e', ['docs/**'], {dependsOn: ['c']})]),
+		]),
+	);
+	r.send({type: 'plan.start'});
+	r.send({type: 'phase.approve'});
+	r.fakes.exit('a', 1);
+	r.fakes.exit('b');
+	r.send({type: 'failed.continue'});
+	assert.equal(r.state(), 'awaitingApproval');
+	assert.equal(r.ctx().phaseIndex, 1);
+	// What the approval screen shows: c (and e, later) skipped with the reason, before approval.
+	assert.deepEqual([r.status('c'), r.ctx().tasks.c?.reason], ['skipped', 'depends on a, which failed']);
+	assert.equal(r.status('e'), 'skipped');
+	assert.equal(r.status('d'), 'pending');
+	r.send({type: 'phase.approve'});
+	assert.deepEqual(r.fakes.liveIds(), ['d']);
+	r.fakes.exit('d');
+	// The docs phase holds only e, skipped: passed over, never offered.
+	assert.notEqual(r.state(), 'awaitingApproval');
+	assert.deepEqual(r.ctx().phases, ['failed', 'passed', 'skipped']);
 });
 
 test('abort from phaseFailed stops the run with exit 1; pending tasks are listed as skipped', () => {
@@ -471,8 +500,9 @@ describe('resume of a run that stopped at a conflict', () => {
 		assert.equal(r.status('db'), 'skipped');
 		assert.deepEqual(r.ctx().conflicts, []);
 		assert.ok(r.journal.some(e => e.type === 'conflict.dropped' && e.conflictId === 1));
-		assert.equal(r.state(), 'awaitingApproval');
-		assert.equal(r.ctx().phaseIndex, 1);
+		// Phase 2 holds only index, which depends on db: nothing left to approve, passed over as skipped.
+		assert.equal(r.ctx().phases[1], 'skipped');
+		assert.notEqual(r.state(), 'awaitingApproval');
 	});
 
 	test('the held task`s partial work comes back with it (as resume restores it)', () => {

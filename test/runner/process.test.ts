@@ -2,6 +2,7 @@
 import {test, after} from 'node:test';
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
+import {writeFileSync} from 'node:fs';
 import {startProcess} from '../../source/runner/process.js';
 import {createOutputStore} from '../../source/runner/output.js';
 import {groupHasEnv, isGroupAlive, killGroup, liveGroups, registerGroup, stopAllGroups} from '../../source/runner/groups.js';
@@ -37,11 +38,24 @@ test('a command that does not exist: through the shell and without it', async ()
 	assert.equal(viaShell.outcome, 'failed');
 	assert.equal(viaShell.exitCode, 127);
 	assert.equal(viaShell.reason, 'command not found: no-such-command-xyz');
-	const direct = startProcess({file: 'no-such-program-xyz', args: []}, {cwd: dir, env, output: outputFor('nf2')});
+	const directOutput = outputFor('nf2');
+	const direct = startProcess({file: 'no-such-program-xyz', args: []}, {cwd: dir, env, output: directOutput});
 	assert.equal(direct.pid, undefined);
-	assert.deepEqual(await direct.done, {exitCode: null, signal: null, outcome: 'failed', reason: 'command not found: no-such-program-xyz'});
+	assert.deepEqual(await direct.done, {exitCode: null, signal: null, outcome: 'failed', reason: 'command not found: no-such-program-xyz (spawn no-such-program-xyz ENOENT)'});
+	// The pane and the log say why, with the OS error: nothing else would ever be written there.
+	assert.deepEqual(directOutput.lines(), ['fanout: the task could not start: command not found: no-such-program-xyz (spawn no-such-program-xyz ENOENT)']);
 	const noCwd = await startProcess({command: 'true'}, {cwd: join(dir, 'missing'), env, output: outputFor('nc')}).done;
 	assert.equal(noCwd.reason, `working directory not found: ${join(dir, 'missing')}`);
+});
+
+test('a program that is not executable: permission denied, with the OS error, in the reason and the output', async () => {
+	const script = join(dir, 'not-executable.sh');
+	writeFileSync(script, 'echo hi\n', {mode: 0o644});
+	const direct = startProcess({file: script, args: []}, {cwd: dir, env, output: outputFor('eacces')});
+	const info = await direct.done;
+	assert.equal(info.reason, `permission denied: ${script} (spawn ${script} EACCES)`);
+	const viaShell = await startProcess({command: script}, {cwd: dir, env, output: outputFor('eacces-sh')}).done;
+	assert.equal(viaShell.reason, `permission denied: ${script} (exit code 126)`);
 });
 
 test('stop kills the whole group: bash -c "sleep 300 & sleep 300" leaves nothing behind', async () => {

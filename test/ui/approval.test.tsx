@@ -4,7 +4,7 @@ import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup, render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
-import {CTRL_C, ENTER, ESCAPE, FakeView, eventually, MemoryStore, NOW, makeContext, plain, setSize, tick} from './helpers.js';
+import {CTRL_C, ENTER, ESCAPE, FakeView, eventually, MemoryStore, NOW, makeContext, plain, setSize, taskRun, tick} from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -129,5 +129,72 @@ test('approval names the agents found and the missing ones with how to install t
 	assert.match(frame, /owns src\/api\/\*\* \(12 files\)/);
 	assert.match(frame, /Agents found on PATH: claude\./);
 	assert.match(frame, /codex is not installed \(needed by db-logging\): npm i -g @openai\/codex/);
-	assert.deepEqual([...new Set(asked)], [0], 'looked up for the phase awaiting approval');
+	// The phase awaiting approval, and the later ones (A would start them without this screen).
+	assert.deepEqual([...new Set(asked)], [0, 1, 2]);
+});
+
+/** The App on the approval screen, with agents missing for the phases listed in `missingIn`. */
+function mountMissing(missingIn: readonly number[], context = makeContext()) {
+	const view = new FakeView('awaitingApproval', context);
+	const app = render(
+		<App
+			actor={view}
+			store={new MemoryStore()}
+			onExit={() => undefined}
+			color={false}
+			now={NOW}
+			phaseInfo={phaseIndex => ({
+				ownedFileCounts: {},
+				agentsFound: [],
+				agentsMissing: missingIn.includes(phaseIndex) ? [{agent: 'claude', install: 'npm i -g @anthropic-ai/claude-code', tasks: ['db-logging']}] : [],
+			})}
+		/>,
+	);
+	setSize(app.stdout, 160, 40);
+	return {view, app};
+}
+
+test('a phase needing an agent that is not installed does not start: a, enter and A refuse, s skips', async () => {
+	const {view, app} = mountMissing([0]);
+	await tick();
+	let frame = plain(app.lastFrame());
+	assert.match(frame, /claude is not installed \(needed by db-logging\): npm i -g @anthropic-ai\/claude-code/);
+	assert.match(frame, /This phase cannot start without it\. Install it and run again \(fanout resume\), or s to skip the phase\./);
+	assert.doesNotMatch(frame, /a approve/, 'approve is not offered');
+	assert.match(frame, /s skip phase/);
+	for (const key of ['a', ENTER, 'A']) {
+		app.stdin.write(key);
+		await tick();
+	}
+	assert.deepEqual(view.sent, [], 'nothing approved');
+	frame = plain(app.lastFrame());
+	assert.match(frame, /This phase cannot start until the agent is installed: s skips it, q quits\./);
+	app.stdin.write('s');
+	await tick();
+	assert.deepEqual(view.sent, [{type: 'phase.skip'}]);
+});
+
+test('A is refused while a later phase needs a missing agent; a still approves this one', async () => {
+	const {view, app} = mountMissing([2]);
+	await tick();
+	app.stdin.write('A');
+	await tick();
+	assert.deepEqual(view.sent, []);
+	assert.match(plain(app.lastFrame()), /Not all at once: phase 3 \(docs\) needs claude, not installed\. Approve phases one by one \(a\)\./);
+	app.stdin.write('a');
+	await tick();
+	assert.deepEqual(view.sent, [{type: 'phase.approve'}]);
+});
+
+test('after "continue", the next approval marks the dependents skipped, with the reason', async () => {
+	const context = makeContext(undefined, {
+		phaseIndex: 1,
+		phases: ['failed', 'pending', 'pending'],
+		tasks: {'logging-tests': taskRun('logging-tests', 1, {status: 'skipped', reason: 'depends on db-logging, which failed'})},
+	});
+	const view = new FakeView('awaitingApproval', context);
+	const app = render(<App actor={view} store={new MemoryStore()} onExit={() => undefined} color={false} now={NOW} />);
+	setSize(app.stdout, 120, 40);
+	await tick();
+	assert.match(plain(app.lastFrame()), /logging-tests +skipped: depends on db-logging, which failed/);
 });

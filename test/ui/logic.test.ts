@@ -142,7 +142,10 @@ test('runCounts and runExitCode', () => {
 	// A task stopped by a conflict waits for a decision: counted apart, not as failed or finished.
 	const waiting = makeContext(samplePlan(), {tasks: {...context.tasks, 'api-logging': taskRun('api-logging', 0, {status: 'conflicted'})}});
 	assert.deepEqual(runCounts(waiting), {total: 5, running: 0, passed: 1, failed: 1, conflicted: 1, finished: 3, costUsd: 0.25});
-	assert.equal(runExitCode('done', {...context, outcome: 'passed'}), 0);
+	// logging-tests was skipped: a run that "passed" with a skipped task is incomplete, exit 3.
+	assert.equal(runExitCode('done', {...context, outcome: 'passed'}), 3);
+	const allPassed = Object.fromEntries(Object.values(context.tasks).map(run => [run.id, {...run, status: 'passed' as const}]));
+	assert.equal(runExitCode('done', {...context, tasks: allPassed, outcome: 'passed'}), 0);
 	assert.equal(runExitCode('failed', {...context, outcome: 'failed'}), 1);
 	assert.equal(runExitCode('aborted', {...context, outcome: 'conflict'}), 3);
 	assert.equal(runExitCode('invalid', context), 2);

@@ -154,7 +154,7 @@ test('summary: every task, revisions with write-back, the run folder; q exits 0'
 	});
 	await tick();
 	const frame = plain(app.lastFrame());
-	assert.match(frame, /fanout · add-logging · done in 06:12 · 5 of 5 tasks passed · verify passed · \$0\.31 · exit 0 · 1\.7x faster in parallel/);
+	assert.match(frame, /fanout · add-logging · passed in 06:12 · 5 of 5 tasks passed · verify passed · \$0\.31 · exit 0 · 1\.7x faster in parallel/);
 	assert.match(frame, /logging +api-logging +✓ passed +02:51 +2 +\$0\.31 +Added request logging to 12 endpoints; tests pass\./);
 	assert.match(frame, /utils-logging +✓ passed +02:51 +0 +done: logging helpers added/);
 	assert.match(frame, /plan revisions: r2 \(defer db-logging \(needs src\/shared\/logger\.ts\)\) · w write back to plans\/add-logging\.yaml/);

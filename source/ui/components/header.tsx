@@ -15,6 +15,8 @@ type Props = {
 	readonly note?: string;
 	/** Show the goal on a second line. */
 	readonly showGoal?: boolean;
+	/** The run's clock has not started yet (no phase approved): show 00:00. */
+	readonly clockStopped?: boolean;
 };
 
 /** How the header fits a width: which parts show, and how long. */
@@ -89,7 +91,7 @@ export function fitHeader(input: HeaderInput): HeaderFit {
 }
 
 /** One line (two with the goal), never wrapping. */
-export function Header({context, width, note, showGoal = false}: Props) {
+export function Header({context, width, note, showGoal = false, clockStopped = false}: Props) {
 	const color = useColor();
 	const counts = runCounts(context);
 	const phase = context.plan.phases[context.phaseIndex];
@@ -99,7 +101,9 @@ export function Header({context, width, note, showGoal = false}: Props) {
 	// Only the clock's width depends on it (5 or 7 characters after an hour); a render a tick late is harmless.
 	// eslint-disable-next-line react-hooks/purity
 	const hours = ((context.endedAt ?? Date.now()) - context.startedAt) >= 3_600_000;
-	const fit = fitHeader({width, name: context.plan.name, phaseLong, phaseShort, ...(note ? {note} : {}), elapsedWidth: hours ? 7 : 5, counts});
+	// A resumed run says so on every screen, even where its full note has no room.
+	const name = context.resumed ? `${context.plan.name} · resumed` : context.plan.name;
+	const fit = fitHeader({width, name, phaseLong, phaseShort, ...(note ? {note} : {}), elapsedWidth: hours ? 7 : 5, counts});
 	const {gap} = fit;
 	const short = fit.counts === 'short';
 	return (
@@ -112,7 +116,8 @@ export function Header({context, width, note, showGoal = false}: Props) {
 					{note && fit.note ? ` · ${note}` : ''}
 					{`${gap}⏱ `}
 				</Text>
-				<Elapsed from={context.startedAt} to={context.endedAt} />
+				{/* Until the first approval the clock stands at 0: reading the plan is not run time. */}
+				<Elapsed from={context.startedAt} to={clockStopped ? context.startedAt : context.endedAt} />
 				<Text>{gap}</Text>
 				<Text color={color('yellow')}>
 					{counts.running} {short ? 'run' : 'running'}

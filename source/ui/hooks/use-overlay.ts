@@ -3,7 +3,7 @@
 
 import {useReducer} from 'react';
 import type {UserEvent} from '../../machine/types.js';
-import {initialOverlay, overlayReducer, visibleOverlay, type Overlay} from './overlay.js';
+import {initialOverlay, noOverlay, overlayReducer, visibleOverlay, type Overlay} from './overlay.js';
 import {useKeys} from './use-keys.js';
 
 /** The overlay showing, and the ways to open and close one. */
@@ -19,11 +19,15 @@ export type OverlayControl = {
  */
 export function useOverlay(state: string, finished: boolean, send: (event: UserEvent) => void, onLeave: () => void): OverlayControl {
 	const [model, dispatch] = useReducer(overlayReducer, initialOverlay);
-	const overlay = visibleOverlay(model, state);
+	// Once the run has ended, Ctrl-C's question no longer applies: the last frame must not keep it.
+	const overlay = finished && model.overlay.kind === 'interrupt' ? noOverlay : visibleOverlay(model, state);
 	useKeys((input, key) => {
 		if (!(key.ctrl && input === 'c')) return;
 		if (finished) onLeave();
-		else if (overlay.kind === 'interrupt') send({type: 'run.signal', signal: 'SIGINT'});
+		else if (overlay.kind === 'interrupt') {
+			dispatch({type: 'close'});
+			send({type: 'run.signal', signal: 'SIGINT'});
+		}
 		else dispatch({type: 'open', overlay: {kind: 'interrupt'}, state});
 	});
 	return {

@@ -1,5 +1,6 @@
 // Phase approval: the phase about to start, what each task owns, reads and runs.
 
+import {useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import type {UserEvent} from '../../machine/types.js';
@@ -7,6 +8,7 @@ import type {OrchestratorSnapshot, PhaseInfo} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {Header} from '../components/header.js';
 import {PhaseTimeline} from '../components/phase-timeline.js';
+import {ResumedNote, resumedNoteHeight} from '../components/resumed-note.js';
 import {KeyBar} from '../components/key-bar.js';
 import {dependentsOf, truncate} from '../format.js';
 import {commandColumn, sharedWordsFor} from '../task-columns.js';
@@ -22,17 +24,27 @@ type Props = {
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
 	/** Agents found and missing for this phase, when the caller looked. */
 	readonly info?: PhaseInfo;
+	/** Agents missing for later phases ("phase 3 (docs) needs codex"): `A` would start them unasked. */
+	readonly laterMissing?: readonly string[];
 };
 
-/** a/Enter approve, A approve all, s skip (naming the dependents skipped too), q abort. */
-export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts: counts, info}: Props) {
+/**
+ * a/Enter approve, A approve all, s skip (naming the dependents skipped too), q abort. A phase
+ * needing an agent that is not installed is not started: its tasks could only fail. The screen
+ * says what to install and offers to skip; `A` is refused too while a later phase lacks one.
+ */
+export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts: counts, info, laterMissing = []}: Props) {
 	const ownedFileCounts = info?.ownedFileCounts ?? counts;
 	const {context} = snapshot;
 	const phase = context.plan.phases[context.phaseIndex];
 	const tasks = phase?.tasks ?? [];
+	const blocked = (info?.agentsMissing.length ?? 0) > 0;
+	const [refusal, setRefusal] = useState<string | undefined>(undefined);
 	useKeys(
 		(input, key) => {
-			if (input === 'a' || key.return) send({type: 'phase.approve'});
+			if ((input === 'a' || input === 'A' || key.return) && blocked) setRefusal('This phase cannot start until the agent is installed: s skips it, q quits.');
+			else if (input === 'A' && laterMissing.length > 0) setRefusal(`Not all at once: ${laterMissing.join('; ')}. Approve phases one by one (a).`);
+			else if (input === 'a' || key.return) send({type: 'phase.approve'});
 			else if (input === 'A') send({type: 'phase.approveAll'});
 			else if (input === 's') send({type: 'phase.skip'});
 			else if (input === 'q') openOverlay({kind: 'confirmAbort'});
@@ -62,29 +74,45 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 	const agentLines = [
 		...(info && info.agentsFound.length > 0 ? [{text: ` Agents found on PATH: ${info.agentsFound.join(', ')}.`, missing: false}] : []),
 		...(info?.agentsMissing ?? []).map(m => ({text: ` ${m.agent} is not installed (needed by ${m.tasks.join(', ')}): ${m.install}`, missing: true})),
+		...(blocked ? [{text: ' This phase cannot start without it. Install it and run again (fanout resume), or s to skip the phase.', missing: true}] : []),
+		...(refusal ? [{text: ` ${refusal}`, missing: true}] : []),
 	];
 	// Header, timeline, blank, phase line, blank, skip line, agent lines, key bar.
-	const room = Math.max(0, height - 7 - agentLines.length);
+	const room = Math.max(0, height - 7 - agentLines.length - resumedNoteHeight(context));
 	const shown = tasks.length > room ? tasks.slice(0, Math.max(0, room - 1)) : tasks;
 	const hidden = tasks.length - shown.length;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<Header context={context} width={width} note="waiting for you" />
+			<Header context={context} width={width} note="waiting for you" clockStopped={context.firstApprovedAt === undefined} />
 			<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
+			<ResumedNote context={context} />
 			<Text> </Text>
 			<Text bold wrap="truncate-end">
 				{' '}
 				Phase {context.phaseIndex + 1} ({phase?.mode ?? 'parallel'}): {phase?.name ?? ''}, {tasks.length} {tasks.length === 1 ? 'task' : 'tasks'}
 			</Text>
-			{shown.map(task => (
-				<Text key={task.id} wrap="truncate-end">
-					{'   '}
-					<Text bold>{task.id.padEnd(idWidth)}</Text>
-					{truncate(ownsText(task), ownsWidth - 1).padEnd(ownsWidth)}
-					{anyReads ? truncate(readsText(task), readsWidth - 1).padEnd(readsWidth) : ''}
-					<Text dimColor>{commandColumn(task, context.plan, commandWidth, shared)}</Text>
-				</Text>
-			))}
+			{shown.map(task => {
+				const run = context.tasks[task.id];
+				// Skipped before the phase starts (a dependency failed and the user went on): said, with why.
+				if (run?.status === 'skipped') {
+					return (
+						<Text key={task.id} wrap="truncate-end" dimColor>
+							{'   '}
+							{task.id.padEnd(idWidth)}
+							{`skipped: ${run.reason ?? 'will not run'}`}
+						</Text>
+					);
+				}
+				return (
+					<Text key={task.id} wrap="truncate-end">
+						{'   '}
+						<Text bold>{task.id.padEnd(idWidth)}</Text>
+						{truncate(ownsText(task), ownsWidth - 1).padEnd(ownsWidth)}
+						{anyReads ? truncate(readsText(task), readsWidth - 1).padEnd(readsWidth) : ''}
+						<Text dimColor>{commandColumn(task, context.plan, commandWidth, shared)}</Text>
+					</Text>
+				);
+			})}
 			{hidden > 0 ? <Text dimColor>{`   +${hidden} more tasks (make the terminal taller to see them)`}</Text> : null}
 			<Text> </Text>
 			<Text wrap="truncate-end" dimColor>
@@ -99,8 +127,12 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 			<KeyBar
 				width={width}
 				keys={[
-					['a', 'approve'],
-					['A', 'approve all phases'],
+					...(blocked
+						? []
+						: ([
+								['a', 'approve'],
+								['A', 'approve all phases'],
+							] as const)),
 					['s', 'skip phase'],
 					['?', 'keys'],
 					['q', 'quit'],

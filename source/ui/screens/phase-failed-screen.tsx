@@ -7,6 +7,7 @@ import type {UserEvent} from '../../machine/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {Header} from '../components/header.js';
+import {ResumedNote, resumedNoteHeight} from '../components/resumed-note.js';
 import {PhaseTimeline} from '../components/phase-timeline.js';
 import {KeyBar} from '../components/key-bar.js';
 import {dependentsOf, failureReason} from '../format.js';
@@ -49,11 +50,12 @@ export function PhaseFailedScreen({snapshot, send, openOverlay, width, height, a
 		failed.map(task => task.id),
 	);
 	const idWidth = Math.max(4, ...failed.map(task => task.id.length)) + 2;
-	const room = Math.max(0, height - 8);
+	const room = Math.max(0, height - 8 - resumedNoteHeight(context));
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Header context={context} width={width} note="failed" />
 			<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
+			<ResumedNote context={context} />
 			<Text> </Text>
 			<Text bold color={color('red')} wrap="truncate-end">
 				{' '}

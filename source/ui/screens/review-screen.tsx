@@ -7,6 +7,7 @@ import type {UserEvent} from '../../machine/types.js';
 import type {Finding} from '../../plan/types.js';
 import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
+import {resumedWords} from '../components/resumed-note.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
 import {commandColumn, commandNeed, ownsWords, sharedRunWords, sharedWordsFor} from '../task-columns.js';
 import {planTasks, truncate} from '../format.js';
@@ -71,6 +72,8 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFil
 	const describeWidth = Math.min(describeNeed, Math.max(10, rest - commandRoom));
 	const commandWidth = Math.max(0, rest - describeWidth);
 	const leftOut = sharedWordsFor(tasks, commandWidth);
+	const resumed = resumedWords(context);
+	if (resumed !== undefined) rows.push({key: 'resumed', node: <Text wrap="truncate-end" color={color('yellow')}> {resumed}</Text>});
 	plan.phases.forEach((phase, phaseIndex) => {
 		rows.push({
 			key: `phase-${phaseIndex}`,

@@ -10,10 +10,11 @@ import type {OrchestratorSnapshot} from '../view.js';
 import type {Overlay} from '../hooks/overlay.js';
 import {KeyBar, type KeyHint} from '../components/key-bar.js';
 import {formatCost, formatClock, planTasks, runCounts, truncate} from '../format.js';
-import {exitCode} from '../../machine/exit-code.js';
+import {exitCode, skippedCount, verdictOf, verdictWords} from '../../machine/exit-code.js';
 import {parallelSpeedup} from '../../machine/selectors.js';
 import {statusStyle, useColor} from '../theme.js';
 import {wrapHanging} from '../wrap.js';
+import {resumedWords} from '../components/resumed-note.js';
 
 /** Writes the final plan over the original file; rejects with a message a person can read. */
 export type WriteBack = (plan: Plan) => Promise<void> | void;
@@ -26,6 +27,8 @@ type Props = {
 	readonly width: number;
 	readonly height: number;
 	readonly active: boolean;
+	/** fanout is leaving: the last frame keeps the summary but no key bar (its keys no longer work). */
+	readonly closing?: boolean;
 	/** Paths are shown relative to this folder when they are inside it (default: the current folder). */
 	readonly cwd?: string;
 };
@@ -39,10 +42,8 @@ export function displayPath(path: string, cwd: string): string {
 
 type WriteState = {readonly kind: 'idle'} | {readonly kind: 'writing'} | {readonly kind: 'written'} | {readonly kind: 'error'; readonly message: string};
 
-const verdicts: Record<string, string> = {done: 'done', failed: 'failed', aborted: 'aborted'};
-
 /** ↑↓ pick a task · enter log · w write back · q quit with the run's exit code. */
-export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, cwd = process.cwd()}: Props) {
+export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, closing = false, cwd = process.cwd()}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
 	const state = String(snapshot.value);
@@ -94,10 +95,15 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const reportWidth = Math.max(10, width - fixed);
 	const runFolder = displayPath(join(context.workspace, '.fanout', 'runs', context.runId), cwd);
 	const planFile = displayPath(context.planFile, cwd);
-	const title = `fanout · ${context.plan.name} · ${verdicts[state] ?? state} in ${formatClock(elapsed)} · ${counts.passed} of ${counts.total} tasks passed${verifyWords}${counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
+	// One definition of how a run ended (machine/exit-code.ts): a run with skipped tasks is "incomplete", not "passed".
+	const verdict = verdictOf(context);
+	const title = `fanout · ${context.plan.name} · ${verdictWords(verdict, skippedCount(context.tasks))} in ${formatClock(elapsed)} · ${counts.passed} of ${counts.total} tasks passed${verifyWords}${counts.costUsd > 0 ? ` · ${formatCost(counts.costUsd)}` : ''} · exit ${code}${speedup === undefined ? '' : ` · ${speedup.toFixed(1)}x faster in parallel`}`;
 	// The title and the paths wrap (a path cut short cannot be typed); the table gets the rest.
 	const titleLines = wrapHanging(` ${title}`, width, '   ');
 	const logLines = wrapHanging(` logs and journal: ${runFolder}`, width, '   ');
+	// A resumed run says so here too: what it picked up and what it kept from before.
+	const resumed = resumedWords(context);
+	const resumedLines = resumed === undefined ? [] : wrapHanging(` ${resumed}`, width, '   ');
 
 	const writeWords =
 		write.kind === 'written'
@@ -120,9 +126,10 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 			)
 		: [];
 	// Title, blank, table head, blank, revisions, logs, report hint, key bar.
-	const room = Math.max(1, height - 5 - titleLines.length - revisionLines.length - logLines.length);
+	const room = Math.max(1, height - 5 - titleLines.length - resumedLines.length - revisionLines.length - logLines.length);
 	// The timeline (a bar per task that ran, over the run's time) only when everything else fits.
-	const ran = rows.filter(({task}) => context.tasks[task.id]?.startedAt !== undefined);
+	// Tasks a resumed run kept ran before this run's clock started: they have no bar on it.
+	const ran = rows.filter(({task}) => (context.tasks[task.id]?.startedAt ?? -1) >= context.startedAt);
 	// The timeline's own label column: its heading is longer than most task ids.
 	const labelWidth = Math.max(idWidth, 'timeline'.length + 2);
 	const barWidth = Math.min(60, width - labelWidth - 4);
@@ -139,7 +146,12 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{titleLines.map((line, i) => (
-				<Text key={`title-${i}`} bold wrap="truncate-end" color={color(state === 'done' ? 'green' : 'red')}>
+				<Text key={`title-${i}`} bold wrap="truncate-end" color={color(verdict === 'passed' ? 'green' : verdict === 'incomplete' ? 'yellow' : 'red')}>
+					{line}
+				</Text>
+			))}
+			{resumedLines.map((line, i) => (
+				<Text key={`resumed-${i}`} wrap="truncate-end" color={color('yellow')}>
 					{line}
 				</Text>
 			))}
@@ -218,7 +230,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				report: fanout report {context.runId} --html report.html
 			</Text>
 			<Box flexGrow={1} />
-			<KeyBar width={width} keys={keys} />
+			{closing ? null : <KeyBar width={width} keys={keys} />}
 		</Box>
 	);
 }
