@@ -2,11 +2,14 @@
 // TaskOutput, enforces the timeout, and says in plain words how it ended.
 
 import {spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {statSync} from 'node:fs';
 import {formatDuration} from '../plan/yaml.js';
 import type {TaskOutput} from './output.js';
 import {isGroupAlive, killGroup, registerGroup, unregisterGroup} from './groups.js';
 import type {GroupMeta} from './groups.js';
+import {spawnFromPool} from './spawner.js';
+import type {PooledChild} from './spawner.js';
 
 /** A shell command (`/bin/sh -c`) or a program with arguments (no shell). */
 export type ProcessSpec = {readonly command: string} | {readonly file: string; readonly args: readonly string[]};
@@ -56,9 +59,13 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 	const cwdProblem = checkDirectory(cwd);
 	if (cwdProblem) return notStarted(output, cwdProblem);
 
-	let child;
+	// A pre-forked slot of the spawner when one is ready (no wait for the exec), else libuv.
+	let child: ChildProcess | PooledChild;
+	let pooled = false;
 	try {
-		child = spawn(file, args, {cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+		const fromPool = spawnFromPool(file, args, {cwd, env: options.env});
+		pooled = fromPool !== undefined;
+		child = fromPool ?? spawn(file, args, {cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
 	} catch (error) {
 		return notStarted(output, startFailure(error, file));
 	}
@@ -114,7 +121,8 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 			resolve(info);
 		};
 		child.once('error', (error) => {
-			if (pid === undefined) void finish(startFailureInfo(startFailure(error, file)));
+			// A pooled slot has its pid before the exec, whose failure comes later as 'error'.
+			if (pid === undefined || pooled) void finish(startFailureInfo(startFailure(error, file)));
 		});
 		// 'exit', not 'close': a grandchild holding the pipe must not keep the task running.
 		child.once('exit', (code, signal) => {
