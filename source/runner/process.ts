@@ -59,11 +59,13 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 	const cwdProblem = checkDirectory(cwd);
 	if (cwdProblem) return notStarted(output, cwdProblem);
 
-	// A pre-forked slot of the spawner when one is ready (no wait for the exec), else libuv.
+	// Shell commands start in a pre-forked slot of the spawner when one is ready (no wait for the
+	// exec), else through libuv. Programs (agents) always go through libuv: /bin/sh is always
+	// there, but a missing program must keep failing before it has a pid, as the engine expects.
 	let child: ChildProcess | PooledChild;
 	let pooled = false;
 	try {
-		const fromPool = spawnFromPool(file, args, {cwd, env: options.env});
+		const fromPool = 'command' in spec ? spawnFromPool(file, args, {cwd, env: options.env}) : undefined;
 		pooled = fromPool !== undefined;
 		child = fromPool ?? spawn(file, args, {cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
 	} catch (error) {

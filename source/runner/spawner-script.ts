@@ -12,7 +12,8 @@
 // Protocol on the spawner's stdin (from fanout): `S <pid> <bytes>\n` then <bytes> of payload:
 // NUL-separated cwd, file, argument count, arguments, then KEY=VALUE environment entries.
 // On its stdout (to fanout), one line per event:
-//   R <pid> <n>      a slot is ready; its FIFOs are <dir>/<n>.o and <dir>/<n>.e
+//   R <pid> <n>      a slot is ready (written by the slot after its setsid); its FIFOs are
+//                    <dir>/<n>.o and <dir>/<n>.e
 //   E <pid> <errno>  the slot's chdir or exec failed (then it exits 127)
 //   X <pid> <status> a slot or task exited, raw wait status
 // EOF on stdin (fanout exited, even by kill -9) makes the spawner exit; idle slots then read
@@ -56,18 +57,20 @@ sub make_slot {
 	if ($pid == 0) {
 		close $_ for ($ho, $he, $cw, $wake_r, $wake_w);
 		for my $other (values %idle) { close $other->[0]; close $other->[1]; close $other->[2]; }
-		slot($cr, $wo, $we);
+		slot($cr, $wo, $we, $n);
 	}
 	close $_ for ($cr, $wo, $we);
 	$idle{$pid} = [$cw, $ho, $he, $n];
-	tell_fanout("R $pid $n\n");
 	return 1;
 }
 
 sub slot {
-	my ($cr, $wo, $we) = @_;
+	my ($cr, $wo, $we, $n) = @_;
 	POSIX::setsid();
 	$SIG{$_} = 'DEFAULT' for qw(INT TERM HUP QUIT PIPE CHLD);
+	# Ready only now: from here on the pid is a process group fanout can signal. (One short
+	# write to the shared pipe: atomic.)
+	syswrite(STDOUT, "R $$ $n\n");
 	my $buf = '';
 	while (1) { my $r = sysread($cr, $buf, 65536, length $buf); last unless $r; }
 	POSIX::_exit(0) if $buf eq '';

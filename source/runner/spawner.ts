@@ -33,6 +33,38 @@ let helper: ChildProcess | undefined;
 let dir = '';
 const idle: Slot[] = [];
 const running = new Map<number, EventEmitter>();
+let readyWaiters: Array<{readonly slots: number; readonly resolve: (ready: boolean) => void}> = [];
+
+/**
+ * Starts the spawner if it is not running and resolves once a slot is ready (true), or false
+ * when it cannot run (off, perl missing). For tests, and for a caller that knows spawns are near.
+ */
+export function warmSpawner(slots = 1): Promise<boolean> {
+	if (!spawnerEnabled()) return Promise.resolve(false);
+	if (state === 'off') startSpawner();
+	if (state === 'dead') return Promise.resolve(false);
+	const wanted = Math.min(slots, POOL_SIZE);
+	if (state === 'on' && idle.length >= wanted) return Promise.resolve(true);
+	refHelper();
+	return new Promise((resolve) => readyWaiters.push({slots: wanted, resolve}));
+}
+
+/** The spawner's pid while it runs (for tests that check it dies with fanout). */
+export function spawnerPid(): number | undefined {
+	return state === 'dead' ? undefined : helper?.pid;
+}
+
+/** Resolves the waiters a pool of this size satisfies (all of them, false, when the spawner is gone). */
+function settleWaiters(ready: boolean): void {
+	const waiters = readyWaiters;
+	readyWaiters = [];
+	for (const waiter of waiters) {
+		if (!ready) waiter.resolve(false);
+		else if (idle.length >= waiter.slots) waiter.resolve(true);
+		else readyWaiters.push(waiter);
+	}
+	if (readyWaiters.length === 0 && running.size === 0) unrefHelper();
+}
 
 /** True unless FANOUT_SPAWNER=0 (read once per call, so tests can flip it). */
 export function spawnerEnabled(): boolean {
@@ -93,6 +125,7 @@ function startSpawner(): void {
 		helper = spawn('perl', ['-e', SPAWNER_SCRIPT, dir, String(POOL_SIZE)], {stdio: ['pipe', 'pipe', 'ignore']});
 	} catch {
 		state = 'dead';
+		settleWaiters(false);
 		return;
 	}
 	const child = helper;
@@ -111,7 +144,6 @@ function startSpawner(): void {
 		}
 	});
 	// The spawner must never keep fanout alive by itself; refHelper() holds the loop while tasks run.
-	child.unref();
 	unrefHelper();
 }
 
@@ -121,6 +153,7 @@ function onMessage(line: string): void {
 	if (kind === 'R') {
 		idle.push({pid, n: value ?? ''});
 		state = 'on';
+		settleWaiters(true);
 		return;
 	}
 	const child = running.get(pid);
@@ -133,7 +166,7 @@ function onMessage(line: string): void {
 		if (index >= 0) idle.splice(index, 1);
 		if (!child) return;
 		running.delete(pid);
-		if (running.size === 0) unrefHelper();
+		if (running.size === 0 && readyWaiters.length === 0) unrefHelper();
 		const status = Number(value);
 		const signalNumber = status & 0x7f;
 		const signal = signalNumber === 0 ? null : (Object.entries(osConstants.signals).find(([, number]) => number === signalNumber)?.[0] ?? null);
@@ -146,6 +179,7 @@ function spawnerGone(): void {
 	if (state === 'dead') return;
 	state = 'dead';
 	idle.length = 0;
+	settleWaiters(false);
 	removeDir();
 	for (const [pid, child] of running) {
 		const poll = setInterval(() => {
@@ -157,11 +191,14 @@ function spawnerGone(): void {
 	}
 }
 
+/** While a task or a waiter depends on it, the spawner's messages and its exit must keep the loop alive. */
 function refHelper(): void {
+	helper?.ref();
 	(helper?.stdout as Socket | undefined)?.ref();
 }
 
 function unrefHelper(): void {
+	helper?.unref();
 	(helper?.stdout as Socket | undefined)?.unref();
 	(helper?.stdin as Socket | undefined)?.unref();
 }
