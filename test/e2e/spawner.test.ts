@@ -4,13 +4,17 @@
 // included.
 
 import {strict as assert} from 'node:assert';
-import {readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import {after, describe, it} from 'node:test';
 import {until} from '../until.js';
-import {cleanup, journalGroups, membersOfGroups, runCli, work, workspace} from './helpers.js';
+import {cleanup, cli, hasTmux, journalGroups, membersOfGroups, runCli, tmuxServer, work, workspace} from './helpers.js';
 
+const server = tmuxServer('fanout-spawner-test');
 const dirs: string[] = [];
-after(() => dirs.forEach(cleanup));
+after(() => {
+	server.kill();
+	dirs.forEach(cleanup);
+});
 
 const plan = `name: pooled
 phases:
@@ -114,5 +118,45 @@ describe('stops with the spawner', () => {
 		assert.equal(result.code, 0, result.stdout + result.stderr);
 		assert.deepEqual(membersOfGroups(groups), [], 'resume killed what was left');
 		assert.match(result.stdout, /b\s+\| resumed/);
+	});
+});
+
+describe('stops with the spawner, in a terminal', {skip: !hasTmux && 'no tmux'}, () => {
+	let sessions = 0;
+	/** `fanout run` in tmux, approved for every phase, once phase 2 runs from the pool. */
+	async function running(): Promise<{dir: string; name: string; session: ReturnType<typeof server.open>; pid: number; spawner: number}> {
+		const dir = workspace(plan);
+		dirs.push(dir);
+		const name = `p${++sessions}`;
+		const inner = `echo $$ > .fanout-pid; exec env -u CI NO_COLOR=1 ${process.execPath} ${cli} run plan.yaml --grace 1 2>fanout-err.txt`;
+		const session = server.open(`cd ${dir} && sh -c '${inner}'`, {columns: 120, rows: 40, name});
+		await session.waitFor(/enter start/, 'the plan review');
+		session.keys('Enter');
+		await session.waitFor(/A approve all/, 'the approval screen');
+		session.keys('A');
+		const {spawner} = await pooledGroups(dir);
+		return {dir, name, session, pid: Number(readFileSync(`${dir}/.fanout-pid`, 'utf8').trim()), spawner};
+	}
+
+	it('two Ctrl-C keypresses: exit 130, nothing left', async () => {
+		const {dir, session, spawner} = await running();
+		session.keys('C-c');
+		await session.waitFor(/Ctrl-C again/, 'the Ctrl-C question');
+		session.keys('C-c');
+		assert.equal(await session.exitCode(), 130);
+		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no process of the run is left');
+		await until(() => parentOf(spawner) === undefined || command(spawner) !== 'perl', 5000, 'the spawner to exit');
+	});
+
+	it('closing the terminal window: nothing left', async () => {
+		const {dir, name, pid, spawner, session} = await running();
+		// As in tui.test.ts: once the pane shows output. Closed in the first instants of a phase,
+		// fanout can die of the terminal's EIO before its SIGHUP handler runs, spawner or not
+		// (reported to the integrator).
+		await session.waitFor(/a: step 1/, 'task a running');
+		server.run('kill-session', '-t', name);
+		await until(() => parentOf(pid) === undefined, 15_000, 'fanout to exit');
+		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], `no process of the run is left; fanout said: ${readFileSync(`${dir}/fanout-err.txt`, 'utf8')} ${readFileSync(`${dir}/.fanout/runs/${readdirSync(`${dir}/.fanout/runs`)[0]}/events.jsonl`, 'utf8').slice(-1500)}`);
+		await until(() => parentOf(spawner) === undefined || command(spawner) !== 'perl', 5000, 'the spawner to exit');
 	});
 });
