@@ -124,7 +124,7 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 		};
 		child.once('error', (error) => {
 			// A pooled slot has its pid before the exec, whose failure comes later as 'error'.
-			if (pid === undefined || pooled) void finish(startFailureInfo(startFailure(error, file)));
+			if (pid === undefined || pooled) void finish(startFailureInfo(startFailure(error, file, cwd)));
 		});
 		// 'exit', not 'close': a grandchild holding the pipe must not keep the task running.
 		child.once('exit', (code, signal) => {
@@ -191,8 +191,10 @@ function checkDirectory(cwd: string): string | undefined {
 	return undefined;
 }
 
-function startFailure(error: unknown, file: string): string {
-	const code = (error as NodeJS.ErrnoException).code;
+function startFailure(error: unknown, file: string, cwd?: string): string {
+	const {code, syscall} = error as NodeJS.ErrnoException;
+	// A pooled slot chdirs itself: the folder can vanish between checkDirectory and the start.
+	if (syscall === 'chdir' && cwd !== undefined) return code === 'ENOENT' ? `working directory not found: ${cwd}` : `cannot enter ${cwd}: ${code ?? 'error'}`;
 	if (code === 'ENOENT') return `command not found: ${file}`;
 	if (code === 'EACCES') return `permission denied: ${file}`;
 	return `could not start ${file}: ${code ?? String(error)}`;

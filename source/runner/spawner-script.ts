@@ -14,7 +14,7 @@
 // On its stdout (to fanout), one line per event:
 //   R <pid> <n>      a slot is ready (written by the slot after its setsid); its FIFOs are
 //                    <dir>/<n>.o and <dir>/<n>.e
-//   E <pid> <errno>  the slot's chdir or exec failed (then it exits 127)
+//   E <pid> <errno> <chdir|exec>  the slot's chdir or exec failed (then it exits 127)
 //   X <pid> <status> a slot or task exited, raw wait status
 // EOF on stdin (fanout exited, even by kill -9) makes the spawner exit; idle slots then read
 // EOF on their command pipe and exit too. Tasks already started are not touched: they are in
@@ -77,8 +77,8 @@ sub slot {
 	my ($cwd, $file, $nargs, @rest) = split /\0/, $buf, -1;
 	my @args = splice(@rest, 0, $nargs);
 	open(my $report, '>&', \*STDOUT) or POSIX::_exit(127);
-	my $fail = sub { my $errno = ($! + 0) || 5; syswrite($report, "E $$ $errno\n"); POSIX::_exit(127); };
-	chdir $cwd or $fail->();
+	my $fail = sub { my $errno = ($! + 0) || 5; my $what = shift // 'exec'; syswrite($report, "E $$ $errno $what\n"); POSIX::_exit(127); };
+	chdir $cwd or $fail->('chdir');
 	%ENV = ();
 	for my $kv (@rest) { my $i = index($kv, '='); next if $i < 1; $ENV{substr($kv, 0, $i)} = substr($kv, $i + 1); }
 	open(STDIN, '<', '/dev/null') or $fail->();
@@ -109,6 +109,7 @@ sub start_task {
 
 sub quit {
 	for my $slot (values %idle) { unlink "$dir/$slot->[3].o", "$dir/$slot->[3].e"; }
+	rmdir $dir; # empty unless fanout still holds a task's FIFO names (it unlinks them when it opens them)
 	exit 0;
 }
 

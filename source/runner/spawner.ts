@@ -148,7 +148,7 @@ function startSpawner(): void {
 }
 
 function onMessage(line: string): void {
-	const [kind, pidText, value] = line.split(' ');
+	const [kind, pidText, value, step] = line.split(' ');
 	const pid = Number(pidText);
 	if (kind === 'R') {
 		idle.push({pid, n: value ?? ''});
@@ -160,7 +160,7 @@ function onMessage(line: string): void {
 	if (kind === 'E' && child) {
 		const errno = Number(value);
 		const code = Object.entries(osConstants.errno).find(([, number]) => number === errno)?.[0] ?? `errno ${errno}`;
-		child.emit('error', Object.assign(new Error(code), {code, errno}));
+		child.emit('error', Object.assign(new Error(code), {code, errno, syscall: step === 'chdir' ? 'chdir' : 'spawn'}));
 	} else if (kind === 'X') {
 		const index = idle.findIndex((slot) => slot.pid === pid);
 		if (index >= 0) idle.splice(index, 1);

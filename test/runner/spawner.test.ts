@@ -70,6 +70,16 @@ test('a failed exec comes back with its errno, after the pid (not found, permiss
 	}
 });
 
+test('a working directory that vanished before the slot chdirs is named as such', async () => {
+	await warmSpawner(1);
+	const child = spawnFromPool('/bin/sh', ['-c', 'true'], {cwd: join(dir, 'gone'), env: process.env})!;
+	const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
+	assert.equal(error.code, 'ENOENT');
+	assert.equal(error.syscall, 'chdir');
+	child.stdout.destroy();
+	child.stderr.destroy();
+});
+
 test('a shell command that is not found reads the same pooled and direct, log included', async () => {
 	await warmSpawner(1);
 	const pooled = await run({command: 'no-such-command-xyz --flag'}, 'nf');
