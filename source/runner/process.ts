@@ -2,12 +2,15 @@
 // TaskOutput, enforces the timeout, and says in plain words how it ended.
 
 import {spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {statSync} from 'node:fs';
 import {formatDuration} from '../plan/yaml.js';
 import type {TaskOutput} from './output.js';
 import {isGroupAlive, killGroup, registerGroup, unregisterGroup} from './groups.js';
 import type {GroupMeta} from './groups.js';
 import {pausableTimeout} from './pausable-timers.js';
+import {spawnFromPool} from './spawner.js';
+import type {PooledChild} from './spawner.js';
 
 /** A shell command (`/bin/sh -c`) or a program with arguments (no shell). */
 export type ProcessSpec = {readonly command: string} | {readonly file: string; readonly args: readonly string[]};
@@ -57,9 +60,15 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 	const cwdProblem = checkDirectory(cwd);
 	if (cwdProblem) return notStarted(output, cwdProblem);
 
-	let child;
+	// Shell commands start in a pre-forked slot of the spawner when one is ready (no wait for the
+	// exec), else through libuv. Programs (agents) always go through libuv: /bin/sh is always
+	// there, but a missing program must keep failing before it has a pid, as the engine expects.
+	let child: ChildProcess | PooledChild;
+	let pooled = false;
 	try {
-		child = spawn(file, args, {cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+		const fromPool = 'command' in spec ? spawnFromPool(file, args, {cwd, env: options.env}) : undefined;
+		pooled = fromPool !== undefined;
+		child = fromPool ?? spawn(file, args, {cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
 	} catch (error) {
 		return notStarted(output, startFailure(error, file));
 	}
@@ -116,8 +125,9 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 			resolve(info);
 		};
 		child.once('error', (error) => {
-			if (pid === undefined) {
-				const reason = startFailure(error, file);
+			// A pooled slot has its pid before the exec, whose failure comes later as 'error'.
+			if (pid === undefined || pooled) {
+				const reason = startFailure(error, file, cwd);
 				tellOutput(output, reason);
 				void finish(startFailureInfo(reason));
 			}
@@ -193,9 +203,11 @@ function checkDirectory(cwd: string): string | undefined {
 }
 
 /** Why a program could not start, in plain words, with the OS error as Node gives it ("spawn x ENOENT"). */
-function startFailure(error: unknown, file: string): string {
-	const code = (error as NodeJS.ErrnoException).code;
+function startFailure(error: unknown, file: string, cwd?: string): string {
+	const {code, syscall} = error as NodeJS.ErrnoException;
 	const os = error instanceof Error ? error.message : String(error);
+	// A pooled slot chdirs itself: the folder can vanish between checkDirectory and the start.
+	if (syscall === 'chdir' && cwd !== undefined) return code === 'ENOENT' ? `working directory not found: ${cwd}` : `cannot enter ${cwd}: ${code ?? 'error'}`;
 	if (code === 'ENOENT') return `command not found: ${file} (${os})`;
 	if (code === 'EACCES') return `permission denied: ${file} (${os})`;
 	return `could not start ${file}: ${os}`;

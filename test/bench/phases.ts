@@ -1,11 +1,25 @@
 // Figure 2 of the engine issue: 20 phases of 10 tasks that do nothing, fanout headless vs a
-// shell doing the same with `&` and `wait` per phase. Target: within 2x of the shell.
+// shell doing the same with `&` and `wait` per phase. Target: within 2x of the shell. fanout
+// runs twice per round: with its spawner (the default) and with direct spawns (FANOUT_SPAWNER=0).
 
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {cli, median, ratio, timeCommand} from './common.js';
+
+type Contender = {readonly label: string; readonly file: string; readonly args: readonly string[]; readonly env?: NodeJS.ProcessEnv};
+type Sample = {readonly wallMs: number; readonly cpuMs: number};
+
+/** Runs a command under `sh`, whose `times` gives the CPU of the whole waited-for tree (user+sys). */
+async function timeTree(contender: Contender, cwd: string): Promise<Sample> {
+	const script = '"$@"; code=$?; times; exit $code';
+	const timed = await timeCommand('/bin/sh', ['-c', script, 'sh', contender.file, ...contender.args], {cwd, env: {NO_COLOR: '1', ...contender.env}});
+	if (timed.code !== 0) throw new Error(`${contender.label} failed (${timed.code}): ${timed.stderr}`);
+	const last = timed.stdout.trim().split('\n').at(-1) ?? '';
+	const seconds = [...last.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]));
+	return {wallMs: timed.wallMs, cpuMs: ((seconds[0] ?? Number.NaN) + (seconds[1] ?? Number.NaN)) * 1000};
+}
 
 export async function benchPhases(reps = 3): Promise<{fanoutMs: number; shellMs: number}> {
 	const dir = mkdtempSync(join(tmpdir(), 'fanout-bench-phases-'));
@@ -17,22 +31,31 @@ export async function benchPhases(reps = 3): Promise<{fanoutMs: number; shellMs:
 		writeFileSync(join(dir, 'plan.json'), JSON.stringify({name: 'phases', phases}));
 		const shell = Array.from({length: 20}, () => `${'/bin/sh -c true & '.repeat(10)}wait`).join('\n');
 		writeFileSync(join(dir, 'phases.sh'), shell);
+		const fanoutArgs = [cli, 'run', 'plan.json', '--headless', '--yes'];
+		const contenders: Contender[] = [
+			{label: 'shell loop (sh -c true & x10, wait)', file: '/bin/sh', args: [join(dir, 'phases.sh')]},
+			{label: 'fanout run --headless (spawner)', file: process.execPath, args: fanoutArgs, env: {FANOUT_SPAWNER: '1'}},
+			{label: 'fanout run --headless (FANOUT_SPAWNER=0)', file: process.execPath, args: fanoutArgs, env: {FANOUT_SPAWNER: '0'}},
+		];
+		const loadBefore = loadavg()[0]!;
 		// Interleaved rounds, medians: the machine's load moves between rounds, not within a pair.
-		const fanoutMs: number[] = [];
-		const shellMs: number[] = [];
+		const samples = contenders.map((): Sample[] => []);
 		for (let round = 0; round < reps; round++) {
-			shellMs.push((await timeCommand('/bin/sh', [join(dir, 'phases.sh')], {cwd: dir})).wallMs);
-			const fanout = await timeCommand(process.execPath, [cli, 'run', 'plan.json', '--headless', '--yes'], {cwd: dir, env: {NO_COLOR: '1'}});
-			if (fanout.code !== 0) throw new Error(`fanout failed (${fanout.code}): ${fanout.stderr}`);
-			fanoutMs.push(fanout.wallMs);
+			for (const [i, contender] of contenders.entries()) samples[i]!.push(await timeTree(contender, dir));
 		}
+		const loadAfter = loadavg()[0]!;
 		const range = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`;
-		console.log(`20 phases x 10 \`true\`, medians of ${reps} interleaved rounds (wall ms)`);
-		console.log(`${'contender'.padEnd(44)} ${'wall ms'.padStart(8)} ${'range'.padStart(11)} ${'x shell'.padStart(8)}`);
-		console.log(`${'shell loop (sh -c true & x10, wait)'.padEnd(44)} ${median(shellMs).toFixed(0).padStart(8)} ${range(shellMs).padStart(11)} ${'1.00'.padStart(8)}`);
-		console.log(`${'fanout run --headless'.padEnd(44)} ${median(fanoutMs).toFixed(0).padStart(8)} ${range(fanoutMs).padStart(11)} ${(median(fanoutMs) / median(shellMs)).toFixed(2).padStart(8)}`);
-		console.log(`target: within 2x of the shell loop: ${ratio(median(fanoutMs), median(shellMs))}: ${median(fanoutMs) <= 2 * median(shellMs) ? 'met' : 'NOT met'}`);
-		return {fanoutMs: median(fanoutMs), shellMs: median(shellMs)};
+		const shellMs = median(samples[0]!.map(s => s.wallMs));
+		console.log(`20 phases x 10 \`true\`, medians of ${reps} interleaved rounds; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+		console.log(`${'contender'.padEnd(44)} ${'wall ms'.padStart(8)} ${'range'.padStart(11)} ${'x shell'.padStart(8)} ${'CPU ms'.padStart(8)} ${'range'.padStart(11)}`);
+		for (const [i, contender] of contenders.entries()) {
+			const walls = samples[i]!.map(s => s.wallMs);
+			const cpus = samples[i]!.map(s => s.cpuMs);
+			console.log(`${contender.label.padEnd(44)} ${median(walls).toFixed(0).padStart(8)} ${range(walls).padStart(11)} ${(median(walls) / shellMs).toFixed(2).padStart(8)} ${median(cpus).toFixed(0).padStart(8)} ${range(cpus).padStart(11)}`);
+		}
+		const fanoutMs = median(samples[1]!.map(s => s.wallMs));
+		console.log(`target: within 2x of the shell loop: ${ratio(fanoutMs, shellMs)}: ${fanoutMs <= 2 * shellMs ? 'met' : 'NOT met'}`);
+		return {fanoutMs, shellMs};
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
 	}

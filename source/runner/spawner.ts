@@ -1,0 +1,208 @@
+// Cheap spawns through one long-lived helper process (see spawner-script.ts for the why and the
+// protocol). `spawnFromPool` hands out a pre-forked slot synchronously: the pid (= its process
+// group) is known at once, stdout/stderr are FIFO sockets, and 'exit' / 'error' arrive later,
+// like a ChildProcess. When no slot is ready (first spawns, perl missing, spawner gone) it
+// returns undefined and the caller spawns directly. FANOUT_SPAWNER=0 turns it off.
+
+import {spawn} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
+import {EventEmitter} from 'node:events';
+import {closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync} from 'node:fs';
+import {Socket} from 'node:net';
+import {constants as osConstants, tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {isGroupAlive} from './groups.js';
+import {SPAWNER_SCRIPT} from './spawner-script.js';
+
+/** What a spawn through the pool gives back: the parts of a ChildProcess that process.ts uses. */
+export interface PooledChild extends EventEmitter {
+	readonly pid: number;
+	readonly stdout: Socket;
+	readonly stderr: Socket;
+}
+
+type Slot = {readonly pid: number; readonly n: string};
+
+/** Idle slots kept ready: one phase's worth of tasks starts without waiting for a fork. */
+const POOL_SIZE = 12;
+/** When the spawner is gone, how often a task's group is polled to learn that it ended. */
+const ORPHAN_POLL_MS = 50;
+
+let state: 'off' | 'starting' | 'on' | 'dead' = 'off';
+let helper: ChildProcess | undefined;
+let dir = '';
+const idle: Slot[] = [];
+const running = new Map<number, EventEmitter>();
+let readyWaiters: Array<{readonly slots: number; readonly resolve: (ready: boolean) => void}> = [];
+
+/**
+ * Starts the spawner if it is not running and resolves once a slot is ready (true), or false
+ * when it cannot run (off, perl missing). For tests, and for a caller that knows spawns are near.
+ */
+export function warmSpawner(slots = 1): Promise<boolean> {
+	if (!spawnerEnabled()) return Promise.resolve(false);
+	if (state === 'off') startSpawner();
+	if (state === 'dead') return Promise.resolve(false);
+	const wanted = Math.min(slots, POOL_SIZE);
+	if (state === 'on' && idle.length >= wanted) return Promise.resolve(true);
+	refHelper();
+	return new Promise((resolve) => readyWaiters.push({slots: wanted, resolve}));
+}
+
+/** The spawner's pid while it runs (for tests that check it dies with fanout). */
+export function spawnerPid(): number | undefined {
+	return state === 'dead' ? undefined : helper?.pid;
+}
+
+/** Resolves the waiters a pool of this size satisfies (all of them, false, when the spawner is gone). */
+function settleWaiters(ready: boolean): void {
+	const waiters = readyWaiters;
+	readyWaiters = [];
+	for (const waiter of waiters) {
+		if (!ready) waiter.resolve(false);
+		else if (idle.length >= waiter.slots) waiter.resolve(true);
+		else readyWaiters.push(waiter);
+	}
+	if (readyWaiters.length === 0 && running.size === 0) unrefHelper();
+}
+
+/** True unless FANOUT_SPAWNER=0 (read once per call, so tests can flip it). */
+export function spawnerEnabled(): boolean {
+	return process.env.FANOUT_SPAWNER !== '0';
+}
+
+/**
+ * Starts `file args` in a pre-forked slot (own session and process group, stdin /dev/null), or
+ * returns undefined when no slot is ready: then the caller spawns directly. Starts the spawner
+ * on first use.
+ */
+export function spawnFromPool(file: string, args: readonly string[], options: {cwd: string; env: NodeJS.ProcessEnv}): PooledChild | undefined {
+	if (!spawnerEnabled()) return undefined;
+	if (state === 'off') startSpawner();
+	if (state !== 'on' || !helper?.stdin) return undefined;
+	const slot = idle.shift();
+	if (!slot) return undefined;
+	let stdout: Socket;
+	let stderr: Socket;
+	try {
+		stdout = openFifo(join(dir, `${slot.n}.o`));
+		try {
+			stderr = openFifo(join(dir, `${slot.n}.e`));
+		} catch (error) {
+			stdout.destroy();
+			throw error;
+		}
+	} catch {
+		// The slot's FIFOs are gone (tmp cleaned?): let the caller spawn directly.
+		return undefined;
+	}
+	const child = Object.assign(new EventEmitter(), {pid: slot.pid, stdout, stderr});
+	running.set(slot.pid, child);
+	refHelper();
+	const fields = [options.cwd, file, String(args.length), ...args];
+	for (const [key, value] of Object.entries(options.env)) if (value !== undefined) fields.push(`${key}=${value}`);
+	const payload = Buffer.from(fields.join('\0'));
+	helper.stdin.write(Buffer.concat([Buffer.from(`S ${slot.pid} ${payload.length}\n`), payload]));
+	return child;
+}
+
+/** Opens a FIFO's read end without blocking and wraps it as a stream (a pipe handle, not the thread pool). */
+function openFifo(path: string): Socket {
+	const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+	try {
+		unlinkSync(path);
+		return new Socket({fd, readable: true, writable: false});
+	} catch (error) {
+		closeSync(fd);
+		throw error;
+	}
+}
+
+function startSpawner(): void {
+	state = 'starting';
+	try {
+		dir = mkdtempSync(join(tmpdir(), 'fanout-spawner-'));
+		helper = spawn('perl', ['-e', SPAWNER_SCRIPT, dir, String(POOL_SIZE)], {stdio: ['pipe', 'pipe', 'ignore']});
+	} catch {
+		state = 'dead';
+		settleWaiters(false);
+		return;
+	}
+	const child = helper;
+	process.once('exit', removeDir);
+	child.on('error', () => spawnerGone());
+	child.once('exit', () => spawnerGone());
+	child.stdin!.on('error', () => undefined);
+	let pending = '';
+	child.stdout!.setEncoding('latin1');
+	child.stdout!.on('data', (text: string) => {
+		pending += text;
+		let nl;
+		while ((nl = pending.indexOf('\n')) >= 0) {
+			onMessage(pending.slice(0, nl));
+			pending = pending.slice(nl + 1);
+		}
+	});
+	// The spawner must never keep fanout alive by itself; refHelper() holds the loop while tasks run.
+	unrefHelper();
+}
+
+function onMessage(line: string): void {
+	const [kind, pidText, value, step] = line.split(' ');
+	const pid = Number(pidText);
+	if (kind === 'R') {
+		idle.push({pid, n: value ?? ''});
+		state = 'on';
+		settleWaiters(true);
+		return;
+	}
+	const child = running.get(pid);
+	if (kind === 'E' && child) {
+		const errno = Number(value);
+		const code = Object.entries(osConstants.errno).find(([, number]) => number === errno)?.[0] ?? `errno ${errno}`;
+		child.emit('error', Object.assign(new Error(code), {code, errno, syscall: step === 'chdir' ? 'chdir' : 'spawn'}));
+	} else if (kind === 'X') {
+		const index = idle.findIndex((slot) => slot.pid === pid);
+		if (index >= 0) idle.splice(index, 1);
+		if (!child) return;
+		running.delete(pid);
+		if (running.size === 0 && readyWaiters.length === 0) unrefHelper();
+		const status = Number(value);
+		const signalNumber = status & 0x7f;
+		const signal = signalNumber === 0 ? null : (Object.entries(osConstants.signals).find(([, number]) => number === signalNumber)?.[0] ?? null);
+		child.emit('exit', signalNumber === 0 ? status >> 8 : null, signal);
+	}
+}
+
+/** The spawner died (killed, or perl missing): spawn directly from now on, and learn how running tasks end from their groups. */
+function spawnerGone(): void {
+	if (state === 'dead') return;
+	state = 'dead';
+	idle.length = 0;
+	settleWaiters(false);
+	removeDir();
+	for (const [pid, child] of running) {
+		const poll = setInterval(() => {
+			if (isGroupAlive(pid)) return;
+			clearInterval(poll);
+			running.delete(pid);
+			child.emit('exit', null, null);
+		}, ORPHAN_POLL_MS);
+	}
+}
+
+/** While a task or a waiter depends on it, the spawner's messages and its exit must keep the loop alive. */
+function refHelper(): void {
+	helper?.ref();
+	(helper?.stdout as Socket | undefined)?.ref();
+}
+
+function unrefHelper(): void {
+	helper?.unref();
+	(helper?.stdout as Socket | undefined)?.unref();
+	(helper?.stdin as Socket | undefined)?.unref();
+}
+
+function removeDir(): void {
+	if (dir) rmSync(dir, {recursive: true, force: true});
+}
