@@ -15,6 +15,8 @@ type Props = {
 	readonly note?: string;
 	/** Show the goal on a second line. */
 	readonly showGoal?: boolean;
+	/** A problem to see at once, in red after the phase (a log waiting for disk space: "disk full"). */
+	readonly alert?: string;
 };
 
 /** How the header fits a width: which parts show, and how long. */
@@ -36,6 +38,8 @@ export type HeaderInput = {
 	readonly phaseLong: string;
 	readonly phaseShort: string;
 	readonly note?: string;
+	/** Never given way: " · disk full". */
+	readonly alert?: string;
 	/** Columns of the elapsed time (5 for mm:ss). */
 	readonly elapsedWidth: number;
 	readonly counts: RunCounts;
@@ -54,6 +58,7 @@ function headerLength(fit: HeaderFit, input: HeaderInput): number {
 		gap.length +
 		fit.phase.length +
 		(fit.note && input.note ? ` · ${input.note}`.length : 0) +
+		(input.alert ? ` · ${input.alert}`.length : 0) +
 		`${gap}⏱ `.length +
 		input.elapsedWidth +
 		gap.length +
@@ -89,7 +94,7 @@ export function fitHeader(input: HeaderInput): HeaderFit {
 }
 
 /** One line (two with the goal), never wrapping. */
-export function Header({context, width, note, showGoal = false}: Props) {
+export function Header({context, width, note, showGoal = false, alert}: Props) {
 	const color = useColor();
 	const counts = runCounts(context);
 	const phase = context.plan.phases[context.phaseIndex];
@@ -99,7 +104,7 @@ export function Header({context, width, note, showGoal = false}: Props) {
 	// Only the clock's width depends on it (5 or 7 characters after an hour); a render a tick late is harmless.
 	// eslint-disable-next-line react-hooks/purity
 	const hours = ((context.endedAt ?? Date.now()) - context.startedAt) >= 3_600_000;
-	const fit = fitHeader({width, name: context.plan.name, phaseLong, phaseShort, ...(note ? {note} : {}), elapsedWidth: hours ? 7 : 5, counts});
+	const fit = fitHeader({width, name: context.plan.name, phaseLong, phaseShort, ...(note ? {note} : {}), ...(alert ? {alert} : {}), elapsedWidth: hours ? 7 : 5, counts});
 	const {gap} = fit;
 	const short = fit.counts === 'short';
 	return (
@@ -110,8 +115,9 @@ export function Header({context, width, note, showGoal = false}: Props) {
 					{gap}
 					{fit.phase}
 					{note && fit.note ? ` · ${note}` : ''}
-					{`${gap}⏱ `}
 				</Text>
+				{alert ? <Text bold color={color('red')}>{` · ${alert}`}</Text> : null}
+				<Text>{`${gap}⏱ `}</Text>
 				<Elapsed from={context.startedAt} to={context.endedAt} />
 				<Text>{gap}</Text>
 				<Text color={color('yellow')}>
