@@ -88,7 +88,7 @@ export function ioSentence(code: string | undefined, path: string, action: IoAct
 		case 'EIO':
 			return `the disk reported an input/output error ${where}. Check the disk (dmesg) and free space`;
 		case 'ENOENT':
-			return `${shown} does not exist any more ${where}. Was the folder removed or unmounted while fanout ran?`;
+			return `${shown} does not exist any more ${where}. Check that its folder was not removed or unmounted`;
 		default:
 			return undefined;
 	}

@@ -3,7 +3,7 @@
 
 import {appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {parse as parseYaml} from 'yaml';
 import {withIo} from './errors.js';
 import {writeFileSafely} from './safe-write.js';
@@ -62,12 +62,28 @@ export function createRunDir(workspace: string, runId: string, planYamlText: str
 	const fanoutDir = join(workspace, '.fanout');
 	const dir = join(fanoutDir, 'runs', runId);
 	const logs = join(dir, 'logs');
-	withIo(logs, 'creating', () => mkdirSync(logs, {recursive: true}));
+	withIo(logs, 'creating', () => makeFolders(logs));
 	const ignore = join(fanoutDir, '.gitignore');
 	if (!existsSync(ignore)) withIo(ignore, 'writing', () => writeFileSync(ignore, '*\n'));
 	const plan = join(dir, 'plan.yaml');
 	withIo(plan, 'writing', () => writeFileSync(plan, planYamlText));
 	return dir;
+}
+
+/**
+ * mkdir -p that fails with the real reason: a recursive mkdir on a read-only or forbidden parent
+ * reports ENOENT, so the first missing folder is made alone to learn why.
+ */
+function makeFolders(path: string): void {
+	try {
+		mkdirSync(path, {recursive: true});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		let missing = path;
+		while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+		mkdirSync(missing); // throws EROFS, EACCES... when that is the reason
+		throw error;
+	}
 }
 
 /** Path of a task's byte-exact log. Task ids are plan identifiers; anything else is replaced. */
