@@ -177,7 +177,9 @@ phases:
 		assert.match(resumed.stdout, /linger\s+\| again/);
 		const [run] = readdirSync(join(dir, '.fanout', 'runs'));
 		const log = readFileSync(join(dir, '.fanout', 'runs', run!, 'logs', 'filler.log'));
-		assert.ok(log.includes('[fanout: this log was cut here') || log.length >= 5_120_000, 'the first log says where it was cut');
+		// The first attempt's bytes up to the cut, then the resumed attempt's 5 MB, whole.
+		assert.ok(log.length >= 5_120_000, `the resumed output is whole (${log.length} bytes)`);
+		assert.ok(log.subarray(-5_120_000).equals(Buffer.from(`${'x'.repeat(1023)}\n`.repeat(5000))), 'the resumed output ends the log, byte-exact');
 		assert.deepEqual(processesOfRunsIn(dir), []);
 	});
 
