@@ -95,17 +95,38 @@ async function main(argv: readonly string[]): Promise<number> {
 	return (await withoutFetch(command.load))(rest, io);
 }
 
+/**
+ * The last word on an error no command handled: the user's own setup (a full disk, a folder
+ * that is a file, no permission) in plain words with exit 74; anything else is a bug, exit 70,
+ * with a request to report it (FANOUT_DEBUG=1 shows the stack). No stack trace otherwise.
+ */
+async function reportFailure(error: unknown): Promise<number> {
+	const {describeIoError} = await import('./runner/errors.js');
+	const words = describeIoError(error);
+	if (words !== undefined) {
+		process.stderr.write(`fanout: ${words}.\n`);
+		return 74;
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	process.stderr.write(`fanout: internal error: ${message}\nThis is a bug in fanout: please report it with what led to it${process.env['FANOUT_DEBUG'] ? '' : ' (FANOUT_DEBUG=1 shows the stack trace)'}.\n`);
+	if (process.env['FANOUT_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+	return 70;
+}
+
+// Outside a run, an uncaught error gets the same words. A running session listens too and owns
+// its faults (it stops every task first): then this one stays out of the way.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+	process.on(event, (error: unknown) => {
+		if (process.listenerCount(event) > 1) return;
+		void reportFailure(error).then(code => process.exit(code));
+	});
+}
+
 main(process.argv.slice(2)).then(
 	code => {
 		// Everything the command started has been awaited: leave now, even if a dead terminal
 		// (its window closed, SIGHUP) still has a listener hanging on stdin.
 		process.exit(code);
 	},
-	(error: unknown) => {
-		// A bug, not bad input: say so in one line (FANOUT_DEBUG=1 shows the stack).
-		const message = error instanceof Error ? error.message : String(error);
-		process.stderr.write(`fanout: internal error: ${message}\n`);
-		if (process.env['FANOUT_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-		process.exit(70);
-	},
+	(error: unknown) => void reportFailure(error).then(code => process.exit(code)),
 );

@@ -14,6 +14,8 @@ import {writePlanBack} from '../runner/write-back.js';
 import {editorCommand, editPlan, runEditorSync} from '../runner/edit-plan.js';
 import {withTimersPaused} from '../runner/pausable-timers.js';
 import {createRunDir, newRunId} from '../runner/journal.js';
+import {describeIoError} from '../runner/errors.js';
+import {SETUP_FAULT_EXIT_CODE} from '../engine/fault.js';
 import {findRun, latestResumableRun, rebuildRun, stopLeftovers} from '../engine/resume.js';
 import {DEFAULT_GRACE_MS, runSession} from '../engine/session.js';
 import type {Driver, Prepared, ResumeState} from '../engine/session.js';
@@ -192,7 +194,17 @@ async function runPlanFile(planFile: string, flags: Flags, io: CommandIO): Promi
 		return 2;
 	}
 	const runId = newRunId();
-	const runDir = createRunDir(prepared.workspace, runId, planToYaml(prepared.plan));
+	let runDir: string;
+	try {
+		runDir = createRunDir(prepared.workspace, runId, planToYaml(prepared.plan));
+	} catch (error) {
+		// The user's own folder (a file named .fanout, a read-only or full disk): words, not a bug.
+		const words = describeIoError(error);
+		if (words === undefined) throw error;
+		io.stderr(`fanout: cannot make the run folder: ${words}. Nothing was started.
+`);
+		return SETUP_FAULT_EXIT_CODE;
+	}
 	const result = await session(prepared, runId, runDir, flags, io, {}, !flags.headless);
 	// Nothing ran: the run folder of a plan sent back to the editor is not a run to list.
 	if (result === EDIT_PLAN) rmSync(runDir, {recursive: true, force: true});

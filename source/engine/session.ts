@@ -1,6 +1,7 @@
 // One run session: the engine built over a run folder, signals that stop it (leaving with
-// 128 + signal), every process group stopped at the end, the summary written, and the plan's
-// revisions kept beside it. A driver (headless, or the TUI) answers for the user meanwhile.
+// 128 + signal), faults that stop it (a full disk, a bug: see fault.ts; leaving with 74 or 70),
+// every process group stopped at the end, the summary written, and the plan's revisions kept
+// beside it. A driver (headless, or the TUI) answers for the user meanwhile.
 
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -14,9 +15,13 @@ import {planToYaml} from '../plan/yaml.js';
 import {writeBackReport} from '../runner/write-back.js';
 import {killAllGroupsNow, stopAllGroups} from '../runner/groups.js';
 import type {LineBatchSink} from '../runner/headless-sink.js';
-import {writeSummary} from '../runner/journal.js';
+import {describeIoError, withIo} from '../runner/errors.js';
+import {appendEvent, writeSummary} from '../runner/journal.js';
 import {createOutputStore} from '../runner/output.js';
+import type {TaskOutput, TaskOutputStore} from '../runner/output.js';
 import {createEngine} from './engine.js';
+import {catchProcessFaults, classifyFault, faultMessage, saveStack, testFaultInjector} from './fault.js';
+import type {FaultNotice, FaultView, RunFault} from './fault.js';
 import {guardCommand} from './guard-command.js';
 import type {Engine, EditPlanRequest} from './types.js';
 
@@ -61,6 +66,8 @@ export type SessionOptions = {
 	readonly onWarning?: (message: string) => void;
 	/** Told what --write-back did to the plan file (a line for the user: written, unchanged, or why not). */
 	readonly onWroteBack?: (message: string) => void;
+	/** The fault message, when the screen did not show it (default: stderr). */
+	readonly onFault?: (message: string) => void;
 };
 
 /** The grace between SIGTERM and SIGKILL when nothing else was asked for. */
@@ -76,6 +83,16 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 	const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
 	// Banners count the phases of the latest revision (a defer adds one).
 	let currentPlan = prepared.plan;
+	const faults = faultPath(runDir, options);
+	// The TUI (the driver that describes phases) shows a paused log in its header; headless says it.
+	const tellStalls = driver.describesPhases ? undefined : options.onWarning;
+	const store = createOutputStore({
+		onStall: (key, failure) => tellStalls?.(`${describeIoError(failure) ?? failure.message}: the output of ${key} is paused until there is space (nothing is lost)`),
+		onResume: key => tellStalls?.(`there is space again: the output of ${key} goes on`),
+		onLogFailure: (_key, failure) => faults.raise(failure),
+	});
+	faults.store = store;
+	const injectTestFault = testFaultInjector();
 	const engine = createEngine({
 		runId,
 		runDir,
@@ -84,7 +101,7 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 		workspace: prepared.workspace,
 		report: prepared.report,
 		validate: validatorFor(prepared.source, prepared.workspace),
-		store: createOutputStore(),
+		store,
 		...(driver.sink ? {sink: driver.sink} : {}),
 		guardCommand: guardCommand(),
 		...(options.graceMs === undefined ? {} : {graceMs: options.graceMs}),
@@ -99,28 +116,48 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 		...(driver.describesPhases ? {describePhases: true} : {}),
 		onJournal: entry => {
 			if (entry.type === 'revision.created') {
-				writeFileSync(join(runDir, `plan.r${entry.number}.yaml`), planToYaml(entry.plan));
+				const file = join(runDir, `plan.r${entry.number}.yaml`);
+				withIo(file, 'writing', () => writeFileSync(file, planToYaml(entry.plan)));
 				currentPlan = entry.plan;
 			}
+			if (entry.type === 'task.started') injectTestFault?.();
 			driver.onJournal?.(entry, currentPlan);
 		},
 	});
+	faults.engine = engine;
 	const removeSignalHandlers = stopOnSignals(engine);
-	try {
-		const code = await driver.drive(engine);
-		if (code === 'edit-plan') return code;
-		await stopAllGroups({graceMs});
+	const summary = (exitCode: number, fault?: RunFault) => {
 		const {context} = engine.actor.getSnapshot();
 		writeSummary(runDir, {
 			runId,
 			plan: context.plan.name,
 			outcome: context.outcome,
 			signal: context.signal,
-			exitCode: code,
+			exitCode,
+			...(fault ? {fault: {kind: fault.kind, words: fault.words}} : {}),
 			tasks: context.tasks,
 			verify: context.verify,
 			revisions: context.revisions.map(r => ({number: r.number, decision: r.decision})),
 		});
+	};
+	try {
+		// A driver that throws is a fault like any other: every task is stopped.
+		const driving = driver.drive({...engine, faults: faults.notice}).catch((error: unknown) => {
+			faults.raise(error);
+			return undefined;
+		});
+		const code = await Promise.race([driving, faults.raised]);
+		if (faults.fault) return await endOnFault(faults, graceMs, driving, summary);
+		if (code === 'edit-plan' || code === undefined) return code ?? 1;
+		await stopAllGroups({graceMs});
+		try {
+			summary(code);
+		} catch (error) {
+			// The run is over; only its record failed: said as a fault, with nothing left to stop.
+			faults.raise(error);
+			return await endOnFault(faults, graceMs, driving, summary);
+		}
+		const {context} = engine.actor.getSnapshot();
 		if (options.writeBack && context.revisions.length > 1) {
 			options.onWroteBack?.(writeBackReport(prepared.planFile, context.plan, runDir, context.revisions.length));
 		}
@@ -128,7 +165,110 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 	} finally {
 		engine.close();
 		removeSignalHandlers();
+		faults.remove();
 	}
+}
+
+/** The session's fault path while it runs: the first fault wins, later ones are consequences. */
+type FaultPath = {
+	/** Resolves (with undefined) once a fault is raised. */
+	readonly raised: Promise<undefined>;
+	readonly fault: RunFault | undefined;
+	readonly message: string | undefined;
+	readonly notice: FaultNotice;
+	/** Was the message shown on screen (the TUI)? */
+	readonly shown: boolean;
+	raise(error: unknown): void;
+	remove(): void;
+	engine?: Engine;
+	store?: TaskOutputStore;
+	readonly onFault: (message: string) => void;
+};
+
+/**
+ * Builds the fault path: process-wide handlers, and what a fault does at once (synchronously, so
+ * nothing else runs first): logs waiting for space give up (their cut is noted), the message is
+ * put together, the screen shows it, the stop is recorded and sent through the machine the way
+ * SIGTERM is. The stop itself (TERM, grace, KILL to every group) is endOnFault's.
+ */
+function faultPath(runDir: string, options: SessionOptions): FaultPath {
+	let resolveRaised: (value: undefined) => void = () => undefined;
+	const raised = new Promise<undefined>(resolve => {
+		resolveRaised = resolve;
+	});
+	const listeners = new Set<(fault: FaultView) => void>();
+	let view: FaultView | undefined;
+	const path: FaultPath = {
+		raised,
+		fault: undefined,
+		message: undefined,
+		shown: false,
+		engine: undefined,
+		store: undefined,
+		onFault: options.onFault ?? (message => void process.stderr.write(message)),
+		notice: {
+			subscribe(listener) {
+				if (view) listener(view);
+				else listeners.add(listener);
+				return () => listeners.delete(listener);
+			},
+			markShown: () => void ((path as {shown: boolean}).shown = true),
+			raise: error => path.raise(error),
+			exitCode: () => path.fault?.exitCode,
+		},
+		raise(error) {
+			if (path.fault) return; // a consequence of the first fault (e.g. the journal failing again)
+			const fault = classifyFault(error);
+			Object.assign(path, {fault});
+			path.store?.giveUpStalls();
+			const cutLogs = (path.store?.keys() ?? []).flatMap(key => {
+				const problem = (path.store?.get(key) as TaskOutput | undefined)?.logError;
+				return problem ? [`the log of ${key}: ${problem}`] : [];
+			});
+			const stackFile = fault.kind === 'internal' ? saveStack(runDir, error) : undefined;
+			const message = faultMessage({fault, runDir, ...(stackFile ? {stackFile} : {}), cutLogs});
+			Object.assign(path, {message});
+			view = {message, exitCode: fault.exitCode};
+			for (const listener of listeners) listener(view);
+			listeners.clear();
+			try {
+				appendEvent(runDir, {type: 'run.fault', kind: fault.kind, words: fault.words});
+			} catch {
+				// The journal may be what failed: the message and the summary say it.
+			}
+			try {
+				path.engine?.actor.send({type: 'run.signal', signal: 'SIGTERM'});
+			} catch {
+				// The machine may be what broke: endOnFault stops every group without it.
+			}
+			resolveRaised(undefined);
+		},
+		remove: () => catcher.remove(),
+	};
+	const catcher = catchProcessFaults(error => path.raise(error));
+	return path;
+}
+
+/** How long the fault path waits for the driver to give the terminal back. */
+const DRIVER_GRACE_MS = 3000;
+
+/**
+ * The rest of a fault: every task's group stopped (TERM, grace, KILL), the summary written if the
+ * disk lets it, the terminal given back by the driver, the message printed unless the screen
+ * showed it. Resolves with the fault's exit code.
+ */
+async function endOnFault(faults: FaultPath, graceMs: number, driving: Promise<unknown>, summary: (exitCode: number, fault: RunFault) => void): Promise<number> {
+	const fault = faults.fault!;
+	await stopAllGroups({graceMs});
+	try {
+		summary(fault.exitCode, fault);
+	} catch {
+		// The disk may still be full: the journal (if it could be written) and the message remain.
+	}
+	// The TUI unmounts on the fault notice; a driver stuck in a bug is not waited for long.
+	await Promise.race([driving, new Promise(resolve => setTimeout(resolve, DRIVER_GRACE_MS).unref())]);
+	if (!faults.shown && faults.message) faults.onFault(faults.message);
+	return fault.exitCode;
 }
 
 /**

@@ -9,6 +9,7 @@ import type {Plan, ValidationReport} from '../plan/types.js';
 import type {LineBatchSink} from '../runner/headless-sink.js';
 import type {TaskOutputStore} from '../runner/output.js';
 import type {PhaseInfo} from '../runner/phase-info.js';
+import type {FaultNotice} from './fault.js';
 
 /** Everything the engine needs for one run. */
 export type EngineOptions = {
@@ -64,6 +65,8 @@ export type Engine = {
 	 * computed once when the phase started awaiting approval (describePhases), never in a render.
 	 */
 	phaseInfo(phaseIndex: number, plan: Plan): PhaseInfo | undefined;
+	/** The run's fault path, as a driver sees it (set by the session: see fault.ts). */
+	readonly faults?: FaultNotice;
 };
 
 /**

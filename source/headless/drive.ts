@@ -59,7 +59,8 @@ export function headlessDriver(plan: Plan, options: HeadlessOptions, out: Headle
 			await engine.start();
 			await engine.finished;
 			const snapshot = engine.actor.getSnapshot();
-			const code = exitCodeOf(snapshot) ?? 1;
+			// A fault stopped the run (the disk, a bug): its code, not the interruption's.
+			const code = engine.faults?.exitCode() ?? exitCodeOf(snapshot) ?? 1;
 			const {context} = snapshot;
 			if (!options.json) {
 				const line = outcomeLine(context, code);

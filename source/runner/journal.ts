@@ -3,8 +3,9 @@
 
 import {appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {parse as parseYaml} from 'yaml';
+import {withIo} from './errors.js';
 import {writeFileSafely} from './safe-write.js';
 
 /** One journal line: any event object, stamped with an ISO time. */
@@ -58,16 +59,35 @@ export function newRunId(now: Date = new Date()): string {
 
 /**
  * Creates `.fanout/runs/<runId>/` with plan.yaml and logs/, and `.fanout/.gitignore` (`*`) so
- * the folder never shows in git status. Returns the run folder. Throws on I/O errors.
+ * the folder never shows in git status. Returns the run folder. Throws an IoFailure (path and
+ * action named: errors.ts words it) when the disk refuses.
  */
 export function createRunDir(workspace: string, runId: string, planYamlText: string): string {
 	const fanoutDir = join(workspace, '.fanout');
 	const dir = join(fanoutDir, 'runs', runId);
-	mkdirSync(join(dir, 'logs'), {recursive: true});
+	const logs = join(dir, 'logs');
+	withIo(logs, 'creating', () => makeFolders(logs));
 	const ignore = join(fanoutDir, '.gitignore');
-	if (!existsSync(ignore)) writeFileSync(ignore, '*\n');
-	writeFileSync(join(dir, 'plan.yaml'), planYamlText);
+	if (!existsSync(ignore)) withIo(ignore, 'writing', () => writeFileSync(ignore, '*\n'));
+	const plan = join(dir, 'plan.yaml');
+	withIo(plan, 'writing', () => writeFileSync(plan, planYamlText));
 	return dir;
+}
+
+/**
+ * mkdir -p that fails with the real reason: a recursive mkdir on a read-only or forbidden parent
+ * reports ENOENT, so the first missing folder is made alone to learn why.
+ */
+function makeFolders(path: string): void {
+	try {
+		mkdirSync(path, {recursive: true});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+		let missing = path;
+		while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+		mkdirSync(missing); // throws EROFS, EACCES... when that is the reason
+		throw error;
+	}
 }
 
 /** Path of a task's byte-exact log. Task ids are plan identifiers; anything else is replaced. */
@@ -77,7 +97,8 @@ export function logPathFor(runDir: string, key: string): string {
 
 /**
  * Appends one event (with a `time` field unless it has one) as a JSON line. Synchronous, so
- * an event once reported survives a kill -9 of fanout.
+ * an event once reported survives a kill -9 of fanout. A failed write (a full disk) throws an
+ * IoFailure naming the journal; the line may then be torn, which readEvents skips.
  */
 export function appendEvent(runDir: string, event: {readonly type: string; readonly [field: string]: unknown}): JournalEvent {
 	const file = join(runDir, 'events.jsonl');
@@ -85,7 +106,7 @@ export function appendEvent(runDir: string, event: {readonly type: string; reado
 	// A journal torn by a kill mid-write ends without a newline: start on a fresh line so this
 	// event is not glued to the fragment. One byte read; events are few.
 	const prefix = endsMidLine(file) ? '\n' : '';
-	appendFileSync(file, `${prefix}${JSON.stringify(stamped)}\n`);
+	withIo(file, 'writing', () => appendFileSync(file, `${prefix}${JSON.stringify(stamped)}\n`));
 	return stamped;
 }
 
@@ -126,10 +147,10 @@ export function readEvents(runDir: string): JournalEvent[] {
 	return events;
 }
 
-/** Writes summary.json atomically (temp file, then rename). */
+/** Writes summary.json atomically (temp file, then rename); an IoFailure when the disk refuses. */
 export function writeSummary(runDir: string, summary: unknown): void {
 	const file = join(runDir, 'summary.json');
-	writeFileSafely(file, `${JSON.stringify(summary, null, 2)}\n`);
+	withIo(file, 'writing', () => writeFileSafely(file, `${JSON.stringify(summary, null, 2)}\n`));
 }
 
 /** Reads summary.json, or undefined. */

@@ -3,6 +3,7 @@
 // buffer the UI samples, and optionally a headless sink.
 
 import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import {isOutOfSpace, IoFailure} from './errors.js';
 import {dirname} from 'node:path';
 import type {OutputStore, OutputTail} from './types.js';
 import type {LineBatchSink} from './headless-sink.js';
@@ -38,6 +39,21 @@ export type OpenOutputOptions = {
 	readonly display?: (rawLine: string) => readonly string[];
 	/** Receives the sanitized lines of each chunk in one call (headless output). */
 	readonly sink?: LineBatchSink;
+	/** How often a log waiting for disk space tries again (ms, default 1000). */
+	readonly retryMs?: number;
+};
+
+/** Why a task's output is paused: its log waits for disk space. */
+export type StallReason = 'disk full';
+
+/** What the store tells the run about its logs. */
+export type OutputStoreEvents = {
+	/** A log's disk is full: the task's output is paused (back-pressure) until space frees up. */
+	readonly onStall?: (key: string, failure: IoFailure) => void;
+	/** The paused log could be written again: nothing was lost. */
+	readonly onResume?: (key: string) => void;
+	/** A log cannot be written for another reason than space: the run cannot go on as asked. */
+	readonly onLogFailure?: (key: string, failure: IoFailure) => void;
 };
 
 /** One task's output: the writer end and the tail the UI reads. */
@@ -45,6 +61,15 @@ export type TaskOutput = OutputTail & {
 	readonly key: string;
 	/** Set when the log could not be written; display goes on, the log is incomplete. */
 	readonly logError: string | undefined;
+	/** Set while the log waits for disk space: the task's output is paused, nothing is dropped. */
+	readonly stalled: StallReason | undefined;
+	/**
+	 * Stops waiting for disk space (the run is stopping): what could not be written is counted as
+	 * cut, `drained()` resolves, and later bytes go to the tail only.
+	 */
+	giveUp(): void;
+	/** Resolves once no byte waits for disk space (at once when none does). */
+	logWritten(): Promise<void>;
 	/**
 	 * Takes a chunk of the task's stdout/stderr. The chunk is kept by reference until later
 	 * chunks push it out of the tail: do not reuse its memory. Returns false when the sink asks
@@ -63,10 +88,14 @@ export type TaskOutputStore = OutputStore & {
 	open(key: string, options: OpenOutputOptions): TaskOutput;
 	get(key: string): TaskOutput | undefined;
 	keys(): string[];
+	/** Why some task's output is paused now (the header shows it), or undefined. */
+	readonly stalled: StallReason | undefined;
+	/** Every paused log gives up waiting (see TaskOutput.giveUp): the run is stopping. */
+	giveUpStalls(): void;
 };
 
 /** Creates an empty store. */
-export function createOutputStore(): TaskOutputStore {
+export function createOutputStore(events: OutputStoreEvents = {}): TaskOutputStore {
 	const outputs = new Map<string, TaskOutput>();
 	let total = 0;
 	const bump = (): void => {
@@ -78,6 +107,13 @@ export function createOutputStore(): TaskOutputStore {
 			return total;
 		},
 		keys: () => [...outputs.keys()],
+		get stalled() {
+			for (const output of outputs.values()) if (output.stalled) return output.stalled;
+			return undefined;
+		},
+		giveUpStalls() {
+			for (const output of outputs.values()) output.giveUp();
+		},
 		openLog(key) {
 			const output = outputs.get(key);
 			return output ? LogIndex.open(output.logPath) : {error: `no log for ${key}`};
@@ -85,7 +121,7 @@ export function createOutputStore(): TaskOutputStore {
 		open(key, options) {
 			// A reopened key starts above the old version so panes see the change.
 			const previous = outputs.get(key)?.version ?? 0;
-			const output = openTaskOutput(key, options, previous, bump);
+			const output = openTaskOutput(key, options, previous, bump, events);
 			outputs.set(key, output);
 			bump();
 			return output;
@@ -99,7 +135,7 @@ type PendingItem = {readonly item: Buffer | string; readonly count: number};
 /** Biggest region kept whole for the tail; larger ones are cut to their last lines first. */
 const MAX_PENDING_REGION = 256 * 1024;
 
-function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: number, onChange: () => void): TaskOutput {
+function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: number, onChange: () => void, events: OutputStoreEvents): TaskOutput {
 	const {logPath, onLine, sink, display} = options;
 	const match = options.onLineMatch;
 	const matchBytes = match === undefined ? undefined : Buffer.from(match);
@@ -131,14 +167,89 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 
 	// Synchronous writes: order is kept without queueing, memory cannot pile up behind a slow
 	// disk (the pipe simply waits), and a kill -9 of fanout loses nothing already read.
-	const writeLog = (chunk: Buffer): void => {
+	// A full disk pauses the log instead: the unwritten bytes wait here (write() returns false, so
+	// the producer stops reading the pipe and the task blocks on it) and are written, in order,
+	// once a retry finds space. Nothing is dropped unless the run gives up (giveUp).
+	let unwritten: Buffer[] = [];
+	let written = 0;
+	let stalled: StallReason | undefined;
+	let retryTimer: NodeJS.Timeout | undefined;
+	let gaveUp = false;
+	let lost = 0;
+	let logWaiters: Array<() => void> = [];
+	const retryMs = options.retryMs ?? 1000;
+
+	/** Writes what waits, then `chunk`; false when the disk is full (the rest waits in `unwritten`). */
+	const writeLog = (chunk?: Buffer): boolean => {
+		if (chunk) {
+			if (gaveUp || fd === undefined) {
+				if (gaveUp) lost += chunk.length;
+				return true;
+			}
+			unwritten.push(chunk);
+		}
+		while (unwritten.length > 0 && fd !== undefined) {
+			const next = unwritten[0]!;
+			let offset = 0;
+			try {
+				while (offset < next.length) offset += writeSync(fd, next, offset, next.length - offset);
+			} catch (error) {
+				written += offset;
+				unwritten[0] = next.subarray(offset);
+				const failure = new IoFailure(error, logPath, 'writing');
+				if (isOutOfSpace(error)) return false;
+				logError = `cannot write log ${logPath}: ${failure.code ?? String(error)}`;
+				lost += unwritten.reduce((sum, b) => sum + b.length, 0);
+				unwritten = [];
+				closeQuietly();
+				events.onLogFailure?.(key, failure);
+				return true;
+			}
+			written += next.length;
+			unwritten.shift();
+		}
+		return true;
+	};
+
+	const stall = (): void => {
+		if (stalled) return;
+		stalled = 'disk full';
+		changed();
+		events.onStall?.(key, new IoFailure(Object.assign(new Error('no space left on device'), {code: 'ENOSPC'}), logPath, 'writing'));
+		const retry = (): void => {
+			retryTimer = undefined;
+			if (gaveUp) return;
+			if (writeLog()) unstall();
+			else retryTimer = setTimeout(retry, retryMs);
+		};
+		retryTimer = setTimeout(retry, retryMs);
+	};
+
+	const unstall = (): void => {
+		if (!stalled) return;
+		stalled = undefined;
+		if (retryTimer) clearTimeout(retryTimer);
+		retryTimer = undefined;
+		changed();
+		if (!gaveUp) events.onResume?.(key);
+		const waiters = logWaiters;
+		logWaiters = [];
+		for (const wake of waiters) wake();
+	};
+
+	const logWritten = (): Promise<void> => (stalled ? new Promise<void>(resolve => logWaiters.push(resolve)) : Promise.resolve());
+
+	/** Where the log was cut, written into the log itself when the disk lets it (best effort). */
+	const noteCut = (): void => {
+		lost += unwritten.reduce((sum, b) => sum + b.length, 0);
+		unwritten = [];
+		if (lost === 0) return;
+		logError = `log cut after ${written} bytes: ${lost} bytes of output were not written (the disk was full)`;
 		if (fd === undefined) return;
 		try {
-			let offset = 0;
-			while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
-		} catch (error) {
-			logError = `cannot write log ${logPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
-			closeQuietly();
+			writeSync(fd, `\n[fanout: this log was cut here (after ${written} bytes): the disk was full and ${lost} bytes of output were not written]\n`);
+		} catch {
+			// The disk is still full: the journal, the summary and the message say it instead.
 		}
 	};
 
@@ -222,6 +333,15 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 		get logError() {
 			return logError;
 		},
+		get stalled() {
+			return stalled;
+		},
+		giveUp() {
+			if (gaveUp) return;
+			gaveUp = true;
+			noteCut();
+			unstall();
+		},
 		get ended() {
 			return ended;
 		},
@@ -241,7 +361,10 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 		},
 		write(chunk) {
 			if (ended || chunk.length === 0) return true;
-			writeLog(chunk);
+			if (!writeLog(chunk)) {
+				stall();
+				pressured = true;
+			}
 			bytes += chunk.length;
 			const {first, start, end} = splitter.push(chunk);
 			const count = take(chunk, first, start, end);
@@ -255,14 +378,22 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 			}
 			return true;
 		},
+		logWritten,
 		drained() {
-			return sink ? sink.drained() : Promise.resolve();
+			const log = logWritten();
+			return sink ? Promise.all([log, sink.drained()]).then(() => undefined) : log;
 		},
 		end() {
 			if (!ended) {
 				ended = true;
 				const last = splitter.flush();
 				if (last !== undefined) take(Buffer.alloc(0), last, 0, 0);
+				// A last try for bytes still waiting for space; what stays unwritten is noted as cut.
+				if (!writeLog()) noteCut();
+				if (retryTimer) clearTimeout(retryTimer);
+				retryTimer = undefined;
+				stalled = undefined;
+				for (const wake of logWaiters.splice(0)) wake();
 				closeQuietly();
 				changed();
 			}

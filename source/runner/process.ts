@@ -115,6 +115,9 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 				if (isGroupAlive(pid)) await killGroup(pid, {graceMs});
 				unregisterGroup(pid);
 			}
+			// A log waiting for disk space holds the pipes paused: let it write (or give up) first,
+			// or the bytes still in the pipes would be cut off below.
+			await output.logWritten();
 			// Read what is still in the pipes; a process that left the group could hold them open forever.
 			const drained = await withinMs(pipesClosed, PIPE_DRAIN_MS);
 			if (!drained) {

@@ -36,4 +36,6 @@ export type OutputStore = {
 	openLog(key: string): LogLines | {readonly error: string};
 	/** Sum of all tails' versions: cheap "did anything change" check for a frame. */
 	readonly version: number;
+	/** Why some task's output is paused now ("disk full": its log waits for space), if it is. */
+	readonly stalled?: string | undefined;
 };

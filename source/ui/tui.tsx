@@ -12,6 +12,8 @@ import type {Plan} from '../plan/types.js';
 import type {EditResult} from '../runner/edit-plan.js';
 import type {EditPlanRequest, Engine} from '../engine/types.js';
 import {InkWriter, lendTerminal, SHOW_CURSOR} from './lend-terminal.js';
+import {FaultPanel} from './components/fault-panel.js';
+import {ColorContext} from './theme.js';
 
 export type InteractiveOptions = {
 	readonly color: boolean;
@@ -106,6 +108,18 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 	const subscription = engine.actor.subscribe(snapshot => {
 		if (snapshot.status === 'done' && snapshot.context.signal) leave(exitCodeOf(snapshot) ?? 130);
 	});
+	// A fault (a full disk, a bug) ends it at once: its words replace the screen, and that last
+	// frame stays on the terminal once Ink lets go of it. An error in a render is a fault too.
+	const stopFaults = engine.faults?.subscribe(fault => {
+		instance.rerender(
+			<ColorContext.Provider value={options.color}>
+				<FaultPanel message={fault.message} width={process.stdout.columns || 80} />
+			</ColorContext.Provider>,
+		);
+		engine.faults?.markShown();
+		leave(fault.exitCode);
+	});
+	instance.waitUntilExit().catch((error: unknown) => engine.faults?.raise(error));
 	try {
 		await ready;
 		return await left;
@@ -113,6 +127,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 		subscription.unsubscribe();
 		// The last frame stays on the terminal: it keeps the summary, not keys that no longer work.
 		instance.rerender(frame(true));
+		stopFaults?.();
 		instance.unmount();
 		instance.cleanup();
 		restoreCursor();

@@ -17,6 +17,8 @@ type Props = {
 	readonly showGoal?: boolean;
 	/** The run's clock has not started yet (no phase approved): show 00:00. */
 	readonly clockStopped?: boolean;
+	/** A problem to see at once, in red after the phase (a log waiting for disk space: "disk full"). */
+	readonly alert?: string;
 };
 
 /** How the header fits a width: which parts show, and how long. */
@@ -38,6 +40,8 @@ export type HeaderInput = {
 	readonly phaseLong: string;
 	readonly phaseShort: string;
 	readonly note?: string;
+	/** Never given way: " · disk full". */
+	readonly alert?: string;
 	/** Columns of the elapsed time (5 for mm:ss). */
 	readonly elapsedWidth: number;
 	readonly counts: RunCounts;
@@ -56,6 +60,7 @@ function headerLength(fit: HeaderFit, input: HeaderInput): number {
 		gap.length +
 		fit.phase.length +
 		(fit.note && input.note ? ` · ${input.note}`.length : 0) +
+		(input.alert ? ` · ${input.alert}`.length : 0) +
 		`${gap}⏱ `.length +
 		input.elapsedWidth +
 		gap.length +
@@ -91,7 +96,7 @@ export function fitHeader(input: HeaderInput): HeaderFit {
 }
 
 /** One line (two with the goal), never wrapping. */
-export function Header({context, width, note, showGoal = false, clockStopped = false}: Props) {
+export function Header({context, width, note, showGoal = false, clockStopped = false, alert}: Props) {
 	const color = useColor();
 	const counts = runCounts(context);
 	const phase = context.plan.phases[context.phaseIndex];
@@ -103,7 +108,7 @@ export function Header({context, width, note, showGoal = false, clockStopped = f
 	const hours = ((context.endedAt ?? Date.now()) - context.startedAt) >= 3_600_000;
 	// A resumed run says so on every screen, even where its full note has no room.
 	const name = context.resumed ? `${context.plan.name} · resumed` : context.plan.name;
-	const fit = fitHeader({width, name, phaseLong, phaseShort, ...(note ? {note} : {}), elapsedWidth: hours ? 7 : 5, counts});
+	const fit = fitHeader({width, name, phaseLong, phaseShort, ...(note ? {note} : {}), ...(alert ? {alert} : {}), elapsedWidth: hours ? 7 : 5, counts});
 	const {gap} = fit;
 	const short = fit.counts === 'short';
 	return (
@@ -114,8 +119,9 @@ export function Header({context, width, note, showGoal = false, clockStopped = f
 					{gap}
 					{fit.phase}
 					{note && fit.note ? ` · ${note}` : ''}
-					{`${gap}⏱ `}
 				</Text>
+				{alert ? <Text bold color={color('red')}>{` · ${alert}`}</Text> : null}
+				<Text>{`${gap}⏱ `}</Text>
 				{/* Until the first approval the clock stands at 0: reading the plan is not run time. */}
 				<Elapsed from={context.startedAt} to={clockStopped ? context.startedAt : context.endedAt} />
 				<Text>{gap}</Text>

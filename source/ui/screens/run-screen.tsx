@@ -142,7 +142,7 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 	return (
 		<StepTimeContext.Provider value={sample.stepTime}>
 			<Box flexDirection="column" width={width} height={height} overflow="hidden">
-				<Header context={context} width={width} showGoal={showGoal} note={state === 'verifying' ? 'verifying' : state === 'conflict' ? 'conflict: waiting for you' : undefined} />
+				<Header context={context} width={width} showGoal={showGoal} alert={store.stalled} note={state === 'verifying' ? 'verifying' : state === 'conflict' ? 'conflict: waiting for you' : undefined} />
 				<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
 				{model ? (
 					<ConflictPrompt
