@@ -9,6 +9,8 @@ import type {Plan, ValidationReport} from '../plan/types.js';
 import type {LineBatchSink} from '../runner/headless-sink.js';
 import type {TaskOutputStore} from '../runner/output.js';
 import type {PhaseInfo} from '../runner/phase-info.js';
+import type {TaskFileChange} from '../plan/conflict.js';
+import type {IsolationInfo} from './isolation.js';
 
 /** Everything the engine needs for one run. */
 export type EngineOptions = {
@@ -64,6 +66,13 @@ export type Engine = {
 	 * computed once when the phase started awaiting approval (describePhases), never in a render.
 	 */
 	phaseInfo(phaseIndex: number, plan: Plan): PhaseInfo | undefined;
+	/** The current phase's isolation, and cold-creation progress while worktrees are being made. */
+	readonly isolation: IsolationInfo;
+	/**
+	 * What a task changed in its worktree (worktree isolation): the files with line counts and the
+	 * unified patch, from its last end; undefined when nothing was recorded (shared mode, not ended).
+	 */
+	taskChanges(taskId: string): {readonly files: readonly TaskFileChange[]; readonly patch: string} | undefined;
 };
 
 /**
