@@ -78,7 +78,8 @@ export function raiseConflict(d: Draft, report: ConflictReport): void {
 	const held = taskId === undefined ? suspects : [taskId];
 	for (const id of held) {
 		const run = d.task(id);
-		if (!run || run.status === 'skipped' || run.status === 'conflicted') continue;
+		// A task that passed keeps its result: its work is done, and a decision may accept the change as part of it.
+		if (!run || run.status === 'skipped' || run.status === 'conflicted' || run.status === 'passed') continue;
 		if (run.status !== 'running' && taskId === undefined) continue;
 		d.stopTask(
 			id,

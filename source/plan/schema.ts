@@ -357,6 +357,7 @@ function checkTask(ctx: Ctx, value: unknown, at: string): Task | undefined {
 		env,
 		...(agent !== undefined ? {agent} : {}),
 		...(permissionMode !== undefined ? {permissionMode} : {}),
+		...(gate !== undefined ? {gate} : {}),
 	};
 }
 

@@ -215,7 +215,7 @@ for (const isolation of ['worktree', 'shared'] as const) {
 	});
 }
 
-test('finished work is not redone: grant of a finished task applies its work once, without running it again', async () => {
+test('a stray change found in a finished task\'s worktree is its exact conflict; on abort nothing of it reaches the workspace', async () => {
 	const repo = makePackageRepo();
 	try {
 		const prepared = prepare(
