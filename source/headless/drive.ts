@@ -66,6 +66,10 @@ export function headlessDriver(plan: Plan, options: HeadlessOptions, out: Headle
 			const conflict = context.outcome === 'conflict' ? context.conflicts[0] : undefined;
 			if (conflict && conflict.taskId === undefined && conflict.suspects.length > 1) {
 				out.stderr(ambiguousMessage(conflict));
+			} else if (conflict?.how === 'workspace') {
+				out.stderr(
+					`fanout: stopped on a conflict: ${conflict.paths?.join(', ') ?? conflict.path} changed in the workspace while ${conflict.taskId ?? '?'} worked on it in its worktree; nothing was overwritten, and ${conflict.taskId ?? 'its'} version waits in its worktree. Decide in the TUI (grant applies it over yours), or run again.\n`,
+				);
 			} else if (conflict) {
 				const who = conflict.taskId ?? conflict.suspects.join(' or ');
 				out.stderr(

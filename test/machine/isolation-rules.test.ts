@@ -84,3 +84,17 @@ test('an ambiguous change carries each suspect`s state; headless never guesses (
 	const answer = headlessAnswer('conflict', r.ctx(), {keepGoing: false, onConflict: 'defer'}, {answered: new Set()});
 	assert.deepEqual(answer, {type: 'conflict.decide', choice: 'abort'});
 });
+
+test('resume: a conflict about work held in the interrupted session`s worktree comes back as a plain one (grant runs the task again)', () => {
+	const r = start(two, {
+		openConflicts: [{id: 4, taskId: 'core', suspects: ['core'], path: 'History.md', how: 'diff', finished: true, at: 1}],
+		restored: {core: {id: 'core', phaseIndex: 0, status: 'conflicted', attempts: 1, changedFiles: []}},
+	});
+	r.send({type: 'plan.start'});
+	r.send({type: 'phase.approve'});
+	const c = openConflict(r.ctx());
+	assert.equal(c?.id, 4);
+	assert.equal(c?.finished, undefined);
+	r.send({type: 'conflict.decide', choice: 'grant'});
+	assert.ok(r.fakes.spawned.some(s => s.id === 'core'), 'core runs again, owning History.md');
+});
