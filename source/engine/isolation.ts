@@ -214,11 +214,11 @@ export class WorktreeIsolation {
 			if (failed) return {kind: 'gate-failed', reason: failed};
 		}
 		if (signal.aborted) return {kind: 'error', reason: 'stopped'};
-		return this.apply(task.id, split.owned);
+		return this.apply(task.id, split.owned, signal);
 	}
 
 	/** Applies `changes` of `taskId`'s worktree to the main workspace (all or nothing). */
-	private apply(taskId: string, changes: readonly TaskFileChange[]): Promise<Settled> {
+	private apply(taskId: string, changes: readonly TaskFileChange[], signal?: AbortSignal): Promise<Settled> {
 		const held = this.held.get(taskId);
 		if (!held) return Promise.resolve({kind: 'error', reason: `${taskId} has no worktree`});
 		if (changes.length === 0) {
@@ -228,6 +228,8 @@ export class WorktreeIsolation {
 		this.snapshot = undefined;
 		this.options.onApplied(strayPaths(changes));
 		return this.serial(async () => {
+			// Stopped while waiting its turn (a conflict, the run's end): its work stays in its worktree.
+			if (signal?.aborted) return {kind: 'error' as const, reason: 'stopped'};
 			const pool = await this.openPool();
 			const result = await applyChanges(pool.facts, held.snapshot, held.tree, changes);
 			if (!result.ok) {
