@@ -22,18 +22,36 @@ import {createVerifyActor} from './verify-actor.js';
 import {createWatchActor} from './watch-actor.js';
 import type {ChangeListeners} from './watch-actor.js';
 import {sharedWorkspace} from './workspace.js';
+import {hasGitCommit, isolationProblem, phaseIsolation, WorktreeIsolation} from './isolation.js';
+import type {IsolationInfo} from './isolation.js';
+import type {Conflict} from '../machine/types.js';
+import type {Finding, ValidationReport} from '../plan/types.js';
+import {readFileSync} from 'node:fs';
+import {patchPath} from '../runner/git/index.js';
+import type {TaskFileChange} from '../runner/git/index.js';
 
 export type {Engine, EngineOptions, OrchestratorActor} from './types.js';
 
+/** How long a path fanout applied is not taken for someone else's write by the workspace watch. */
+const APPLIED_QUIET_MS = 3000;
+
+/** The report with the isolation's problem added (an explicit worktree isolation without git). */
+function withIsolationCheck(report: ValidationReport, plan: Plan, planFile: string, git: boolean): ValidationReport {
+	const problem = isolationProblem(plan, git);
+	if (problem === undefined) return report;
+	const finding: Finding = {severity: 'error', code: 'isolation.not-git', message: problem, file: planFile, line: 1, column: 1, tasks: [], paths: []};
+	return {...report, valid: false, errors: [...report.errors, finding]};
+}
+
 /** The machine's input for a run described by `options`. */
-function machineInput(options: EngineOptions): OrchestratorInput {
+function machineInput(options: EngineOptions, git: boolean): OrchestratorInput {
 	return {
 		runId: options.runId,
 		plan: options.plan,
 		planFile: options.planFile,
 		workspace: options.workspace,
-		report: options.report,
-		validate: options.validate,
+		report: withIsolationCheck(options.report, options.plan, options.planFile, git),
+		validate: plan => withIsolationCheck(options.validate(plan), plan, options.planFile, git),
 		phaseEndScan: true,
 		...(options.revisions ? {revisions: options.revisions} : {}),
 		...(options.nextConflictId === undefined ? {} : {nextConflictId: options.nextConflictId}),
@@ -58,6 +76,51 @@ export function createEngine(options: EngineOptions): Engine {
 	const listeners: ChangeListeners = new Set();
 	const phaseEnd = createPhaseEndCheck(workspace, () => ignore);
 
+	// Isolation: decided per phase (the phase's, the plan's, else worktree in a git repository).
+	const git = hasGitCommit(workspace);
+	const planNow = (): Plan => run.context()?.plan ?? options.plan;
+	const inWorktree = (phaseIndex: number): boolean => git && phaseIsolation(planNow(), phaseIndex, git) === 'worktree';
+	/** Paths fanout is applying, until when: the workspace watch does not report them as anyone's write. */
+	const applying = new Map<string, number>();
+	const worktrees = git
+		? new WorktreeIsolation({
+				workspace,
+				runDir,
+				...(options.plan.worktree?.link ? {link: options.plan.worktree.link} : {}),
+				journal: entry => {
+					appendEvent(runDir, entry);
+					options.onJournal?.(entry);
+				},
+				onApplied: paths => {
+					const until = Date.now() + APPLIED_QUIET_MS;
+					for (const path of paths) applying.set(path, until);
+					phaseEnd.noteApplied(paths);
+				},
+				...(options.onWarning ? {onWarning: options.onWarning} : {}),
+			})
+		: undefined;
+	const isFanoutWrite = (path: string): boolean => {
+		const until = applying.get(path);
+		if (until === undefined) return false;
+		if (until >= Date.now()) return true;
+		applying.delete(path);
+		return false;
+	};
+	// Decisions about finished work held in a worktree: grant applies it, defer and skip drop it.
+	const conflictsById = new Map<number, Conflict>();
+	const onDecision = (entry: JournalEntry): void => {
+		if (entry.type === 'conflict.detected') conflictsById.set(entry.conflict.id, entry.conflict);
+		if (entry.type !== 'conflict.decided' || !worktrees || entry.taskId === undefined) return;
+		const conflict = conflictsById.get(entry.conflictId);
+		if (!conflict || worktrees.treeOf(entry.taskId) === undefined) return;
+		if (entry.choice === 'grant' && conflict.finished) {
+			const taskId = entry.taskId;
+			void worktrees.grant(taskId, conflict.how === 'workspace').then(result => {
+				if (result.kind !== 'applied') options.onWarning?.(`the work of ${taskId} was granted but not applied: ${'reason' in result ? result.reason : result.paths.join(', ')}`);
+			});
+		} else if (entry.choice === 'defer' || entry.choice === 'skip') worktrees.discard(entry.taskId);
+	};
+
 	const common = {runId: options.runId, runDir, store, ...(sink ? {sink} : {}), ...(graceMs === undefined ? {} : {graceMs})};
 	const machine = orchestratorMachine.provide({
 		actors: {
@@ -66,17 +129,19 @@ export function createEngine(options: EngineOptions): Engine {
 				guardCommand: options.guardCommand,
 				...(options.sessions ? {sessions: options.sessions} : {}),
 				placement: sharedWorkspace(workspace),
+				...(worktrees ? {isolation: {worktrees, inWorktree, ignore: () => ignore}} : {}),
 			}),
 			verify: createVerifyActor({...common, workspace}),
 			watcher: createWatchActor(run, listeners, phaseEnd),
 		},
 	});
-	const actor = createActor(machine, {input: machineInput(options)});
+	const actor = createActor(machine, {input: machineInput(options, git)});
 	ref.actor = actor;
 	actor.on('*', (entry: JournalEntry) => {
 		// The task's pid is its process group (spawned detached): resume kills by it.
 		const record = entry.type === 'task.started' ? {...entry, pgid: entry.pid} : entry;
 		appendEvent(runDir, record);
+		onDecision(entry);
 		if (entry.type === 'phase.awaiting') void phaseEnd.quietSnapshot().catch(() => undefined);
 		options.onJournal?.(entry);
 	});
@@ -125,8 +190,10 @@ export function createEngine(options: EngineOptions): Engine {
 				watcher = await watchWorkspace({
 					workspace,
 					ignore,
-					onChanges: changes => {
-						if (listeners.size === 0) return;
+					onChanges: all => {
+						// What fanout applied from a worktree is nobody's stray write.
+						const changes = all.filter(change => !isFanoutWrite(change.path));
+						if (listeners.size === 0 || changes.length === 0) return;
 						phaseEnd.noteWatched(changes.map(change => change.path));
 						for (const listener of listeners) listener(changes);
 					},
@@ -163,6 +230,35 @@ export function createEngine(options: EngineOptions): Engine {
 		close() {
 			stopGuard?.();
 			void watcher?.close();
+			void worktrees?.close();
+		},
+		get isolation(): IsolationInfo {
+			const {phaseIndex} = actor.getSnapshot().context;
+			const progress = worktrees?.progress;
+			return {mode: inWorktree(phaseIndex) ? 'worktree' : 'shared', ...(progress ? {progress} : {})};
+		},
+		taskChanges(taskId) {
+			const known = worktrees?.taskChanges(taskId);
+			if (known && known.files.length > 0) return known;
+			// From the run folder (a resumed run, or a run read back): the last task.changes entry and the patch.
+			let files: readonly TaskFileChange[] | undefined;
+			try {
+				for (const line of readFileSync(`${runDir}/events.jsonl`, 'utf8').split('\n')) {
+					if (!line.includes('"task.changes"')) continue;
+					const entry = JSON.parse(line) as {type?: string; task?: string; files?: TaskFileChange[]};
+					if (entry.type === 'task.changes' && entry.task === taskId && Array.isArray(entry.files)) files = entry.files;
+				}
+			} catch {
+				// No journal (yet): nothing recorded.
+			}
+			if (files === undefined) return known;
+			let patch = known?.patch ?? '';
+			try {
+				patch = readFileSync(patchPath(runDir, taskId), 'utf8');
+			} catch {
+				// The patch file is optional for the file list.
+			}
+			return {files, patch};
 		},
 		phaseInfo(phaseIndex, plan) {
 			return described?.phaseIndex === phaseIndex && described.plan === plan ? described.info : undefined;

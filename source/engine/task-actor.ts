@@ -14,6 +14,10 @@ import {needsMarkerPrefix, parseNeedsMarker} from '../runner/marker.js';
 import type {TaskOutputStore} from '../runner/output.js';
 import {startProcess} from '../runner/process.js';
 import type {ProcessSpec, RunningProcess} from '../runner/process.js';
+import type {IgnorePredicate} from '../runner/ignore.js';
+import {watchWorkspace} from '../runner/watcher.js';
+import type {Watcher} from '../runner/watcher.js';
+import type {WorktreeIsolation} from './isolation.js';
 import type {Placement} from './workspace.js';
 
 /** Lines of a task's tail kept as its completion report when the task gives none. */
@@ -30,14 +34,50 @@ export type TaskActorDeps = {
 	readonly sessions?: Readonly<Record<string, string>>;
 	/** Where each task works (the isolation seam). */
 	readonly placement: Placement;
+	/** Worktree isolation, when a phase of the run uses it (see isolation.ts). */
+	readonly isolation?: {
+		readonly worktrees: WorktreeIsolation;
+		/** True when phase `phaseIndex` runs its tasks in worktrees. */
+		readonly inWorktree: (phaseIndex: number) => boolean;
+		/** The run's ignore rules, for the watch of each worktree. */
+		readonly ignore: () => IgnorePredicate | undefined;
+	};
 };
 
 export function createTaskActor(deps: TaskActorDeps) {
 	const {runDir, store, sink, guardCommand, graceMs} = deps;
 	return fromCallback<EventObject, TaskActorInput>(({input, sendBack}) => {
 		const {task, plan} = input;
-		const {cwd: workspace} = deps.placement(task);
+		const isolation = deps.isolation && deps.isolation.inWorktree(input.phaseIndex) ? deps.isolation : undefined;
 		let stopped = false;
+		const aborter = new AbortController();
+		let proc: RunningProcess | undefined;
+		let treeWatch: Watcher | undefined;
+		// Once the process has exited, the worktree's diff speaks for it: late watch events are dropped.
+		let ended = false;
+		const fail = (reason: string): void =>
+			sendBack({type: 'task.exited', taskId: task.id, outcome: 'failed', exitCode: null, signal: null, reason, at: Date.now()});
+		if (!isolation) launch(deps.placement(task).cwd);
+		else {
+			// The worktree first (a snapshot and a checkout): the process starts once it is ready.
+			isolation.worktrees.place(task).then(
+				tree => {
+					if (!stopped) launch(tree.cwd, deps.placement(task).cwd);
+				},
+				(error: unknown) => {
+					if (!stopped) fail(error instanceof Error ? error.message : String(error));
+				},
+			);
+		}
+		return () => {
+			stopped = true;
+			aborter.abort();
+			void treeWatch?.close();
+			void proc?.stop('stopped');
+		};
+
+	/** Starts the task's process in `workspace` (its worktree, or the workspace itself); `main` is the run's workspace when they differ. */
+	function launch(workspace: string, main: string = workspace): void {
 		const isOwned = compileGlobs(task.owns);
 		let parser: AgentParser | undefined;
 		let spec: ProcessSpec;
@@ -55,7 +95,7 @@ export function createTaskActor(deps: TaskActorDeps) {
 			spec = {command: task.run};
 		} else {
 			const resumeSessionId = deps.sessions?.[task.id];
-			const invocation = agentInvocation(task, plan, {workspace, runDir, guardCommand, ...(resumeSessionId ? {resumeSessionId} : {})});
+			const invocation = agentInvocation(task, plan, {workspace: main, ...(main === workspace ? {} : {cwd: workspace}), runDir, guardCommand, ...(resumeSessionId ? {resumeSessionId} : {})});
 			spec = {file: invocation.file, args: invocation.args};
 			env = {...env, ...invocation.env};
 			cwd = invocation.cwd;
@@ -82,7 +122,6 @@ export function createTaskActor(deps: TaskActorDeps) {
 					return update.display;
 				}
 			: undefined;
-		let proc: RunningProcess | undefined;
 		try {
 			// Agents: FANOUT-NEEDS lines come from the adapter (inside the JSON stream); commands:
 			// only lines holding the marker are decoded for the scan, the rest stay bytes.
@@ -101,6 +140,7 @@ export function createTaskActor(deps: TaskActorDeps) {
 			});
 			if (proc.pid !== undefined) sendBack({type: 'task.started', taskId: task.id, pid: proc.pid, at: Date.now()});
 			void proc.done.then(async exit => {
+				ended = true;
 				if (stopped) return;
 				const result = parser?.finish({exitCode: exit.exitCode, signal: exit.signal});
 				const report = result?.report ?? output.lines(REPORT_LINES).join('\n');
@@ -117,26 +157,88 @@ export function createTaskActor(deps: TaskActorDeps) {
 				const failed = exit.outcome === 'failed' || result?.failureReason !== undefined;
 				// A process that never started says why (the OS error); the adapter's guess ("stopped
 				// before its final result") would hide it.
-				const reason = proc?.pid === undefined ? exit.reason : (result?.failureReason ?? exit.reason);
-				sendBack({
-					type: 'task.exited',
-					taskId: task.id,
-					outcome: failed ? 'failed' : 'passed',
-					exitCode: exit.exitCode,
-					signal: exit.signal,
-					...(reason ? {reason} : {}),
-					at: Date.now(),
-				});
+				let reason = proc?.pid === undefined ? exit.reason : (result?.failureReason ?? exit.reason);
+				const exited = (outcome: 'passed' | 'failed') =>
+					sendBack({
+						type: 'task.exited',
+						taskId: task.id,
+						outcome,
+						exitCode: exit.exitCode,
+						signal: exit.signal,
+						...(reason ? {reason} : {}),
+						at: Date.now(),
+					});
+				if (!isolation) return exited(failed ? 'failed' : 'passed');
+				await treeWatch?.close();
+				if (stopped) return;
+				if (failed) {
+					// Kept in its worktree for inspection; the changes recorded for the report and `d`.
+					await isolation.worktrees.record(task);
+					if (!stopped) exited('failed');
+					return;
+				}
+				const settled = await isolation.worktrees.settle(task, plan, logPathFor(runDir, task.id), aborter.signal);
+				if (stopped) return;
+				switch (settled.kind) {
+					case 'applied':
+						return exited('passed');
+					case 'gate-failed':
+					case 'error':
+						reason = settled.reason;
+						return exited('failed');
+					case 'stray':
+						return sendBack({
+							type: 'conflict.detected',
+							taskId: task.id,
+							path: settled.paths[0] as string,
+							paths: settled.paths,
+							how: 'diff',
+							finished: true,
+							reason: `changed ${settled.paths.join(', ')} in its worktree, outside its ownership`,
+							at: Date.now(),
+						});
+					case 'workspace-changed':
+						return sendBack({
+							type: 'conflict.detected',
+							taskId: task.id,
+							path: settled.paths[0] as string,
+							paths: settled.paths,
+							how: 'workspace',
+							finished: true,
+							reason: `${settled.paths.join(', ')} changed in the workspace since the phase started; the task's version waits in its worktree`,
+							at: Date.now(),
+						});
+				}
 			});
+			if (isolation) watchTree(workspace, isolation.ignore(), isOwned);
 		} catch (error) {
 			const reason = error instanceof Error ? error.message : String(error);
-			queueMicrotask(() =>
-				sendBack({type: 'task.exited', taskId: task.id, outcome: 'failed', exitCode: null, signal: null, reason, at: Date.now()}),
-			);
+			queueMicrotask(() => fail(reason));
 		}
-		return () => {
-			stopped = true;
-			void proc?.stop('stopped');
-		};
+	}
+
+	/**
+	 * Watches the task's worktree while it runs: a write outside its ownership there can only be
+	 * its own, so the culprit is exact.
+	 */
+	function watchTree(root: string, ignore: IgnorePredicate | undefined, isOwned: (path: string) => boolean): void {
+		if (!ignore) return;
+		watchWorkspace({
+			workspace: root,
+			ignore,
+			onChanges: changes => {
+				for (const change of changes) {
+					if (stopped || ended || isOwned(change.path)) continue;
+					sendBack({type: 'conflict.detected', taskId: task.id, path: change.path, how: 'watcher', changeKind: change.kind, at: change.at});
+				}
+			},
+		}).then(
+			watch => {
+				if (stopped) void watch.close();
+				else treeWatch = watch;
+			},
+			() => undefined,
+		);
+	}
 	});
 }

@@ -10,6 +10,8 @@ import type {LineBatchSink} from '../runner/headless-sink.js';
 import type {TaskOutputStore} from '../runner/output.js';
 import type {PhaseInfo} from '../runner/phase-info.js';
 import type {FaultNotice} from './fault.js';
+import type {TaskFileChange} from '../plan/conflict.js';
+import type {IsolationInfo} from './isolation.js';
 
 /** Everything the engine needs for one run. */
 export type EngineOptions = {
@@ -67,6 +69,13 @@ export type Engine = {
 	phaseInfo(phaseIndex: number, plan: Plan): PhaseInfo | undefined;
 	/** The run's fault path, as a driver sees it (set by the session: see fault.ts). */
 	readonly faults?: FaultNotice;
+	/** The current phase's isolation, and cold-creation progress while worktrees are being made. */
+	readonly isolation: IsolationInfo;
+	/**
+	 * What a task changed in its worktree (worktree isolation): the files with line counts and the
+	 * unified patch, from its last end; undefined when nothing was recorded (shared mode, not ended).
+	 */
+	taskChanges(taskId: string): {readonly files: readonly TaskFileChange[]; readonly patch: string} | undefined;
 };
 
 /**

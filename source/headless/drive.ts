@@ -4,7 +4,7 @@
 
 import {exitCodeOf, skippedCount, verdictOf, verdictWords} from '../machine/exit-code.js';
 import {parallelSpeedup} from '../machine/selectors.js';
-import type {OrchestratorContext} from '../machine/types.js';
+import type {Conflict, OrchestratorContext} from '../machine/types.js';
 import type {Driver} from '../engine/session.js';
 import {createHeadlessSink, createJsonLinesSink} from '../runner/headless-sink.js';
 import {logPathFor} from '../runner/journal.js';
@@ -68,7 +68,13 @@ export function headlessDriver(plan: Plan, options: HeadlessOptions, out: Headle
 				out.stdout(formatSummary(context, line, {color: out.color, runDir, workspace: context.workspace, logPathOf: key => logPathFor(runDir, key)}));
 			}
 			const conflict = context.outcome === 'conflict' ? context.conflicts[0] : undefined;
-			if (conflict) {
+			if (conflict && conflict.taskId === undefined && conflict.suspects.length > 1) {
+				out.stderr(ambiguousMessage(conflict));
+			} else if (conflict?.how === 'workspace') {
+				out.stderr(
+					`fanout: stopped on a conflict: ${conflict.paths?.join(', ') ?? conflict.path} changed in the workspace while ${conflict.taskId ?? '?'} worked on it in its worktree; nothing was overwritten, and ${conflict.taskId ?? 'its'} version waits in its worktree. Decide in the TUI (grant applies it over yours), or run again.\n`,
+				);
+			} else if (conflict) {
 				const who = conflict.taskId ?? conflict.suspects.join(' or ');
 				out.stderr(
 					`fanout: stopped on a conflict: ${who} needs ${conflict.path}, which it does not own${conflict.owner ? ` (owned by ${conflict.owner})` : ''}. To fix it, give ${conflict.path} to ${who} in the plan, or run again with --on-conflict defer (a revision moving ${who} to a new phase after this one, owning ${conflict.path}).\n`,
@@ -77,6 +83,20 @@ export function headlessDriver(plan: Plan, options: HeadlessOptions, out: Headle
 			return code;
 		},
 	};
+}
+
+/** Why a headless run stopped on a change it cannot attribute: the suspects and what each was doing. */
+export function ambiguousMessage(conflict: Conflict): string {
+	const evidence = conflict.evidence ?? conflict.suspects.map(taskId => ({taskId, state: 'running' as const}));
+	const lines = evidence.map(e =>
+		e.state === 'running' ? `  ${e.taskId}: running` : `  ${e.taskId}: ended ${((e.endedAgoMs ?? 0) / 1000).toFixed(1)}s before${e.outcome ? ` (${e.outcome})` : ''}`,
+	);
+	return [
+		`fanout: stopped on a conflict: ${conflict.path} was changed${conflict.owner ? ` (owned by ${conflict.owner})` : ''}, and fanout cannot tell which task did it. Suspects:`,
+		...lines,
+		'fanout does not guess. Run the tasks with isolation: worktree (each in its own git worktree: the culprit is then exact), or decide in the TUI.',
+		'',
+	].join('\n');
 }
 
 /** The summary's first line: plan, outcome, time, exit code and the parallel speedup. */

@@ -17,7 +17,7 @@ export type PolicyMemory = {readonly answered: Set<number>};
 /**
  * The event a headless run sends in this state, if any. Approval is given for all phases at
  * once (the caller has checked `--yes`). A refused defer or skip falls back to abort, so a
- * headless run can never loop on a prompt.
+ * headless run can never loop on a prompt; so does a conflict whose culprit is not known.
  */
 export function headlessAnswer(
 	state: string,
@@ -35,7 +35,9 @@ export function headlessAnswer(
 		case 'conflict': {
 			const conflict = openConflict(context);
 			if (!conflict) return undefined;
-			const taskId = conflict.taskId ?? conflict.suspects[0];
+			// Several suspects: a guess would punish the wrong task (and give it the file). Never guess:
+			// stop, and let the summary name the suspects.
+			const taskId = conflict.taskId ?? (conflict.suspects.length === 1 ? conflict.suspects[0] : undefined);
 			if (policy.onConflict === 'abort' || memory.answered.has(conflict.id) || taskId === undefined) {
 				return {type: 'conflict.decide', choice: 'abort'};
 			}

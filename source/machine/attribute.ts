@@ -69,9 +69,10 @@ export function assignChanges(
 	const index = context.index ?? ownershipIndex(context.plan);
 	const ignored = compileGlobs([...ignoredFolderGlobs, ...(context.ignore ?? [])]);
 	const phase = context.plan.phases[context.phaseIndex];
-	const runs = (phase?.tasks ?? [])
-		.map(t => context.tasks[t.id])
-		.filter((r): r is TaskRun => r !== undefined);
+	const inPhase = new Set((phase?.tasks ?? []).map(t => t.id));
+	// The phase's tasks, and those a decision just moved out of it (a deferred task ran here: a
+	// change it made before it was stopped is still its own, not its former neighbours').
+	const runs = Object.values(context.tasks).filter(r => inPhase.has(r.id) || (r.startedAt !== undefined && r.endedAt !== undefined && r.status !== 'passed' && r.phaseIndex > context.phaseIndex && r.attempts > 0));
 	const owned: OwnedChange[] = [];
 	const conflicts: ConflictCandidate[] = [];
 	const seen = new Set<string>();

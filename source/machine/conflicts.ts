@@ -7,6 +7,7 @@ import type {Plan} from '../plan/types.js';
 import {assignChanges} from './attribute.js';
 import {heldBy} from './progress.js';
 import type {Draft} from './progress.js';
+import type {SuspectState} from '../plan/conflict.js';
 import type {ChangeKind, Conflict, ConflictChoice, ConflictHow, FileChange, PhaseRunStatus, TaskRun} from './types.js';
 
 /** What opens a conflict: an actor's `conflict.detected`, or an attributed watcher change. */
@@ -18,13 +19,27 @@ export type ConflictReport = {
 	readonly reason?: string;
 	readonly changeKind?: ChangeKind;
 	readonly at: number;
+	readonly paths?: readonly string[];
+	readonly finished?: boolean;
 };
 
 const sameCulprits = (a: Conflict, taskId: string | undefined, suspects: readonly string[]) =>
 	a.taskId === taskId && a.suspects.join(',') === suspects.join(',');
 
 /** Ways in which the culprit really wrote the file (a declared need or a blocked write did not). */
-const WROTE: readonly ConflictHow[] = ['watcher', 'agent-report', 'phase-end-scan'];
+const WROTE: readonly ConflictHow[] = ['watcher', 'agent-report', 'phase-end-scan', 'diff'];
+
+/** Ways in which a task only asked for a file: asking for one it owns is no conflict. */
+const ASKED: readonly ConflictHow[] = ['declared', 'blocked'];
+
+/** What each suspect was doing at `at`: the evidence of an ambiguous change. */
+export function suspectEvidence(tasks: Readonly<Record<string, TaskRun>>, suspects: readonly string[], at: number): SuspectState[] {
+	return suspects.map(taskId => {
+		const run = tasks[taskId];
+		if (!run || run.endedAt === undefined || run.endedAt >= at || run.status === 'running') return {taskId, state: 'running'};
+		return {taskId, state: 'ended', endedAgoMs: Math.max(0, at - run.endedAt), outcome: run.status};
+	});
+}
 
 /**
  * Queues a conflict and stops whoever may be writing outside ownership: the culprit, or every
@@ -32,6 +47,9 @@ const WROTE: readonly ConflictHow[] = ['watcher', 'agent-report', 'phase-end-sca
  */
 export function raiseConflict(d: Draft, report: ConflictReport): void {
 	const path = normalizePath(report.path);
+	// A task asking for a file it owns (a repeated FANOUT-NEEDS after a grant or a defer) needs
+	// nothing: raising it would let a decision produce the same conflict again, for ever.
+	if (report.taskId !== undefined && ASKED.includes(report.how) && ownershipIndex(d.ctx.plan).owns(report.taskId, path)) return;
 	let suspects = report.suspects ?? (report.taskId === undefined ? [] : [report.taskId]);
 	if (suspects.length === 0 && report.taskId === undefined) {
 		suspects = Object.values(d.ctx.tasks)
@@ -52,12 +70,16 @@ export function raiseConflict(d: Draft, report: ConflictReport): void {
 		...(owner === undefined ? {} : {owner}),
 		...(report.changeKind === undefined ? {} : {changeKind: report.changeKind}),
 		at: report.at,
+		...(report.paths && report.paths.length > 1 ? {paths: report.paths.map(normalizePath)} : {}),
+		...(report.finished ? {finished: true} : {}),
+		...(taskId === undefined && suspects.length > 1 ? {evidence: suspectEvidence(d.ctx.tasks, suspects, report.at)} : {}),
 	};
 	d.set({conflicts: [...d.ctx.conflicts, conflict], nextConflictId: d.ctx.nextConflictId + 1});
 	const held = taskId === undefined ? suspects : [taskId];
 	for (const id of held) {
 		const run = d.task(id);
-		if (!run || run.status === 'skipped' || run.status === 'conflicted') continue;
+		// A task that passed keeps its result: its work is done, and a decision may accept the change as part of it.
+		if (!run || run.status === 'skipped' || run.status === 'conflicted' || run.status === 'passed') continue;
 		if (run.status !== 'running' && taskId === undefined) continue;
 		d.stopTask(
 			id,
@@ -65,7 +87,7 @@ export function raiseConflict(d: Draft, report: ConflictReport): void {
 			taskId === undefined ? `stopped: a suspect of the change to ${path}` : `needs ${path}, which it does not own`,
 		);
 	}
-	if (taskId !== undefined && WROTE.includes(report.how)) addChangedFiles(d, taskId, [path]);
+	if (taskId !== undefined && WROTE.includes(report.how)) addChangedFiles(d, taskId, conflict.paths ?? [path]);
 	d.emit({type: 'conflict.detected', at: d.now, conflict});
 }
 
@@ -127,6 +149,36 @@ function editProblem(d: Draft, plan: Plan): string | undefined {
 	return undefined;
 }
 
+/** Grants every path to the task (one revision); the plan itself when it owns them all already. */
+function grantPaths(plan: Plan, taskId: string, paths: readonly string[]): ReturnType<typeof grantPath> {
+	let current = plan;
+	for (const path of paths) {
+		const result = grantPath(current, taskId, path);
+		if (!result.ok) return result;
+		current = result.plan;
+	}
+	return {ok: true, plan: current};
+}
+
+/** The task's finished work is accepted by a grant: it counts as passed, as when it ended. */
+function acceptWork(d: Draft, taskId: string, conflict: Conflict): void {
+	const run = d.task(taskId);
+	if (!run || run.status === 'passed') return;
+	const endedAt = run.endedAt ?? conflict.at;
+	d.patchTask(taskId, {status: 'passed', reason: undefined, exitCode: 0, signal: null, endedAt});
+	d.emit({
+		type: 'task.exited',
+		at: d.now,
+		taskId,
+		outcome: 'passed',
+		exitCode: 0,
+		signal: null,
+		reason: 'its work was accepted by your grant',
+		durationMs: Math.max(0, endedAt - (run.startedAt ?? endedAt)),
+		attempt: run.attempts,
+	});
+}
+
 /** Applies a new plan revision: phase list and task runs follow the new plan. */
 function adopt(d: Draft, plan: Plan, decision: string, conflictId: number): number {
 	const number = d.ctx.revisions.length + 1;
@@ -173,25 +225,34 @@ export function decideConflict(d: Draft, decision: Decision): void {
 	}
 	let revision: number | undefined;
 	let words: string;
+	const paths = conflict.paths ?? [conflict.path];
+	// Work that is done: the task's whole work held in its worktree, or a task that passed.
+	const done = culprit !== undefined && (conflict.finished === true || d.task(culprit)?.status === 'passed');
 	switch (choice) {
 		case 'grant': {
 			const id = culprit as string;
-			const result = grantPath(d.ctx.plan, id, conflict.path);
+			const result = grantPaths(d.ctx.plan, id, paths);
 			if (!result.ok) return refuse(d, conflict, choice, result.reason);
 			const invalid = firstErrors(d, result.plan);
 			if (invalid) return refuse(d, conflict, choice, invalid);
-			words = `grant ${conflict.path} to ${id}`;
-			revision = adopt(d, result.plan, words, conflict.id);
-			d.patchTask(id, {status: 'pending', reason: undefined});
+			words = conflict.how === 'workspace' ? `apply ${id}'s version of ${paths.join(', ')} over the workspace's` : `grant ${paths.join(', ')} to ${id}`;
+			if (result.plan !== d.ctx.plan) revision = adopt(d, result.plan, words, conflict.id);
+			// Finished work is accepted as it is (applied from its worktree): never run again.
+			if (done) acceptWork(d, id, conflict);
+			else d.patchTask(id, {status: 'pending', reason: undefined});
 			break;
 		}
 		case 'defer': {
 			const id = culprit as string;
-			const result = deferTask(d.ctx.plan, id, conflict.path, d.ctx.phaseIndex);
+			if (d.task(id)?.status === 'passed') {
+				return refuse(d, conflict, choice, `${id} already passed: deferring would run it again and redo its work. Grant the change to accept it as ${id}'s work, or skip, or abort.`);
+			}
+			const deferred = deferTask(d.ctx.plan, id, conflict.path, d.ctx.phaseIndex);
+			const result = deferred.ok ? grantPaths(deferred.plan, id, paths) : deferred;
 			if (!result.ok) return refuse(d, conflict, choice, result.reason);
 			const invalid = firstErrors(d, result.plan);
 			if (invalid) return refuse(d, conflict, choice, invalid);
-			words = `defer ${id} (needs ${conflict.path})`;
+			words = `defer ${id} (needs ${paths.join(', ')})`;
 			revision = adopt(d, result.plan, words, conflict.id);
 			d.patchTask(id, {status: 'pending', reason: undefined});
 			break;

@@ -1,6 +1,7 @@
 // The journal's vocabulary: every entry the orchestrator emits for events.jsonl and --json, and
 // the pure fold that turns a journal back into what `resume` needs. No I/O here.
 
+import type {TaskFileChange} from '../plan/conflict.js';
 import type {Plan} from '../plan/types.js';
 import type {ActorEvent, Conflict, ConflictChoice, PhaseRunStatus, Revision, RunOutcome, TaskRun} from './types.js';
 
@@ -60,7 +61,13 @@ export type JournalEntry =
 	| {type: 'revision.created'; at: number; number: number; decision: string; conflictId?: number; plan: Plan}
 	| {type: 'verify.started'; at: number; index: number; command: string}
 	| {type: 'verify.exited'; at: number; index: number; command: string; exitCode: number | null; status: 'passed' | 'failed'}
-	| {type: 'run.finished'; at: number; outcome: RunOutcome; signal?: string};
+	| {type: 'run.finished'; at: number; outcome: RunOutcome; signal?: string}
+	/** Worktree isolation, written by the engine: the task's worktree (for inspection and resume). */
+	| {type: 'task.worktree'; at: number; taskId: string; slot: string; path: string; snapshot: string}
+	/** Worktree isolation, written by the engine when a task ends: what it changed (patch in diffs/<task>.patch). */
+	| {type: 'task.changes'; at: number; task: string; files: readonly TaskFileChange[]}
+	/** Worktree isolation: the task's owned changes reached the main workspace. */
+	| {type: 'task.applied'; at: number; taskId: string; paths: readonly string[]};
 
 /** What `resume` needs from a journal. */
 export type JournalState = {

@@ -91,10 +91,18 @@ export function heldBy(conflict: Conflict): readonly string[] {
  */
 function restoredConflicts(open: readonly Conflict[], plan: Plan, startPhase: number, tasks: Readonly<Record<string, TaskRun>>): Conflict[] {
 	const inPhase = new Set(planPhaseTasks(plan, startPhase).map(t => t.id));
-	return open.filter(c => {
-		const held = heldBy(c);
-		return held.length > 0 && held.every(id => inPhase.has(id) && tasks[id]?.status !== 'passed');
-	});
+	return open
+		.filter(c => {
+			const held = heldBy(c);
+			return held.length > 0 && held.every(id => inPhase.has(id) && tasks[id]?.status !== 'passed');
+		})
+		.map(c => {
+			// Work held in a worktree belonged to the interrupted session; this one runs the task
+			// again (in a fresh worktree) rather than accept work it cannot apply.
+			if (!c.finished) return c;
+			const {finished: _finished, ...rest} = c;
+			return rest;
+		});
 }
 
 /** Builds the first context from the machine's input (resume keeps passed tasks). */

@@ -178,6 +178,10 @@ export type ActorEvent =
 			reason?: string;
 			changeKind?: ChangeKind;
 			at: number;
+			/** Every path, when the conflict is about several (see Conflict.paths). */
+			paths?: readonly string[];
+			/** The task had ended; its work waits in its worktree (see Conflict.finished). */
+			finished?: boolean;
 	  }
 	| {
 			type: 'fs.changed';

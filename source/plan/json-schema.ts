@@ -1,7 +1,7 @@
 // The plan's JSON Schema (draft 2020-12), built from the same field lists the loader checks,
 // for editors (yaml-language-server) and for planners that accept a schema.
 
-import {agentNames, idPattern, idRule, maxPhaseNameLength, patterns, phaseModes} from './schema.js';
+import {agentNames, idPattern, idRule, isolationModes, maxPhaseNameLength, patterns, phaseModes} from './schema.js';
 
 // Text the loader takes: at least one non-space character (it refuses blank values).
 const text = {type: 'string', pattern: '\\S'};
@@ -12,6 +12,9 @@ const stringList = (description: string) => ({type: ['array', 'null'], items: te
 const glob = {type: 'string', pattern: '^\\s*[^\\s/!]', not: {pattern: '(^|/)\\.\\.(/|$)'}, description: 'Relative to the workspace: no leading / or !, no .. segment.'};
 const globList = (description: string) => ({type: ['array', 'null'], items: glob, description});
 const id = {type: 'string', pattern: idPattern.source, maxLength: 64};
+
+const isolation = {type: 'string', enum: [...isolationModes], description: 'worktree: each task works in its own git worktree, its changes applied when it passes; shared: every task works in the workspace itself. Default: worktree in a git repository with a commit, else shared.'};
+const gate = {type: ['array', 'string', 'null'], items: text, description: "Commands run in the task's worktree after it ends, before its changes are applied; a failing one fails the task."};
 
 const agent = {
 	description: 'A named agent (short form, or {name, model, allow, args, env}), or a custom command whose "{prompt}" argument receives the prompt.',
@@ -58,6 +61,7 @@ const task = {
 		env: {type: ['object', 'null'], propertyNames: {pattern: '^[A-Za-z_][A-Za-z0-9_]*$'}, additionalProperties: {type: ['string', 'number', 'boolean']}, description: 'Extra environment variables.'},
 		agent,
 		permissionMode: {...text, description: 'Claude Code permission mode or Codex sandbox for this task.'},
+		gate,
 	},
 };
 
@@ -68,6 +72,7 @@ const phase = {
 	properties: {
 		name: {type: 'string', pattern: '^[^\\u0000-\\u001f\\u007f]*\\S[^\\u0000-\\u001f\\u007f]*$', maxLength: maxPhaseNameLength, description: `One line of at most ${maxPhaseNameLength} characters.`},
 		mode: {type: 'string', enum: [...phaseModes], default: 'parallel', description: 'parallel: tasks run at once; sequential: one after another.'},
+		isolation: {...isolation, description: "Overrides the plan's isolation for this phase."},
 		tasks: {type: 'array', items: {$ref: '#/$defs/task'}, minItems: 1},
 	},
 };
@@ -94,6 +99,13 @@ export function planJsonSchema(): Record<string, unknown> {
 			phases: {type: 'array', items: {$ref: '#/$defs/phase'}, minItems: 1},
 			tasks: {type: 'array', items: {$ref: '#/$defs/task'}, minItems: 1, description: 'A flat task list; `fanout schedule` splits it into phases.'},
 			verify: stringList('Commands run in order after the last phase.'),
+			isolation,
+			worktree: {
+				type: ['object', 'null'],
+				additionalProperties: false,
+				properties: {link: {type: ['array', 'null'], items: text, description: 'Folders git ignores that each worktree links to (default: node_modules, .venv and the like).'}},
+			},
+			gate: {...gate, description: 'Default gate of every task.'},
 		},
 		$defs: {phase, task},
 	};

@@ -4,20 +4,22 @@
 
 import {agentNames} from './agents.js';
 import {makeFinding} from './findings.js';
-import type {AgentName, AgentSpec, ConfiguredAgent, Finding, Pattern, Phase, PhaseMode, Plan, PlanSource, SourcePosition, Task} from './types.js';
+import type {AgentName, AgentSpec, Isolation, WorktreeSettings, ConfiguredAgent, Finding, Pattern, Phase, PhaseMode, Plan, PlanSource, SourcePosition, Task} from './types.js';
 
 /** Fields a plan may have at the top level. */
-export const planFields = ['$schema', 'name', 'goal', 'pattern', 'workspace', 'agent', 'permissionMode', 'ignore', 'phases', 'tasks', 'verify'] as const;
+export const planFields = ['$schema', 'name', 'goal', 'pattern', 'workspace', 'agent', 'permissionMode', 'ignore', 'phases', 'tasks', 'verify', 'isolation', 'worktree', 'gate'] as const;
 /** Fields of a phase. */
-export const phaseFields = ['name', 'mode', 'tasks'] as const;
+export const phaseFields = ['name', 'mode', 'isolation', 'tasks'] as const;
 /** Fields of a task. */
-export const taskFields = ['id', 'title', 'owns', 'reads', 'dependsOn', 'prompt', 'run', 'timeout', 'env', 'agent', 'permissionMode'] as const;
+export const taskFields = ['id', 'title', 'owns', 'reads', 'dependsOn', 'prompt', 'run', 'timeout', 'env', 'agent', 'permissionMode', 'gate'] as const;
 /** The named agents (one list, in agents.ts), as json-schema.ts reads them from here. */
 export {agentNames};
 /** The planning patterns. */
 export const patterns: readonly Pattern[] = ['module', 'layer', 'feature', 'read-heavy', 'custom'];
 /** Phase modes. */
 export const phaseModes: readonly PhaseMode[] = ['parallel', 'sequential'];
+/** Isolation modes. */
+export const isolationModes: readonly Isolation[] = ['worktree', 'shared'];
 /**
  * Task ids and plan names: lowercase letters, digits and '-', at most 64 characters. Ids name
  * log files, worktrees and branches (`<id>.log`, `fanout/<run>/<id>`), so the limit keeps every
@@ -341,6 +343,7 @@ function checkTask(ctx: Ctx, value: unknown, at: string): Task | undefined {
 	const env = envMap(ctx, value['env'], `${at}.env`, tasks);
 	const agent = agentSpec(ctx, value['agent'], `${at}.agent`, tasks);
 	const permissionMode = optionalString(ctx, value['permissionMode'], `${at}.permissionMode`, 'permissionMode', tasks);
+	const gate = gateList(ctx, value['gate'], `${at}.gate`, tasks);
 	if (ctx.errors.length > before) return undefined;
 	return {
 		id,
@@ -354,7 +357,39 @@ function checkTask(ctx: Ctx, value: unknown, at: string): Task | undefined {
 		env,
 		...(agent !== undefined ? {agent} : {}),
 		...(permissionMode !== undefined ? {permissionMode} : {}),
+		...(gate !== undefined ? {gate} : {}),
 	};
+}
+
+function isolationOf(ctx: Ctx, value: unknown, at: string): Isolation | undefined {
+	if (value === undefined) return undefined;
+	if (value === 'worktree' || value === 'shared') return value;
+	fail(ctx, at, 'shape.bad-enum', `isolation must be worktree (each task in its own git worktree) or shared (all tasks in the workspace), not ${describe(value)}.`);
+	return undefined;
+}
+
+/** `gate:` as a list of commands; a single command string is taken as a list of one. */
+function gateList(ctx: Ctx, value: unknown, at: string, tasks: readonly string[] = []): string[] | undefined {
+	if (value === undefined) return undefined;
+	if (typeof value === 'string' && value.trim() !== '') return [value];
+	return stringList(ctx, value, at, 'gate', tasks);
+}
+
+function worktreeSettings(ctx: Ctx, value: unknown): WorktreeSettings | undefined {
+	if (value === undefined || value === null) return undefined;
+	if (!isRecord(value)) {
+		fail(ctx, 'worktree', 'shape.wrong-type', `worktree must be a mapping such as worktree: {link: [node_modules, .venv]}, not ${describe(value)}.`);
+		return undefined;
+	}
+	checkKeys(ctx, value, 'worktree', ['link'], 'worktree');
+	if (!('link' in value)) return {};
+	const link = stringList(ctx, value['link'], 'worktree.link', 'worktree.link');
+	link.forEach((entry, i) => {
+		if (entry.startsWith('/') || entry.split('/').includes('..')) {
+			fail(ctx, `worktree.link.${i}`, 'shape.bad-link', `worktree.link entry ${shown(entry)} must be a folder inside the workspace, relative to it, e.g. node_modules.`);
+		}
+	});
+	return {link};
 }
 
 function checkTaskList(ctx: Ctx, value: unknown, at: string, where: string): Task[] {
@@ -391,10 +426,11 @@ function checkPhase(ctx: Ctx, value: unknown, at: string, index: number): Phase 
 		if (rawMode === 'parallel' || rawMode === 'sequential') mode = rawMode;
 		else fail(ctx, `${at}.mode`, 'shape.bad-enum', `Phase mode must be parallel or sequential, not ${describe(rawMode)}.`);
 	}
+	const isolation = isolationOf(ctx, value['isolation'], `${at}.isolation`);
 	if (!('tasks' in value)) fail(ctx, at, 'shape.missing-field', `Phase "${name}" has no tasks: add a tasks: list.`);
 	const tasks = 'tasks' in value ? checkTaskList(ctx, value['tasks'], `${at}.tasks`, `phase "${name}"`) : [];
 	if (ctx.errors.length > before) return undefined;
-	return {name, mode, tasks};
+	return {name, mode, ...(isolation ? {isolation} : {}), tasks};
 }
 
 /** Checks a parsed plan value (YAML or JSON) and builds the typed plan. Never throws. */
@@ -427,6 +463,9 @@ export function checkPlanShape(value: unknown, source: ShapeSource): ShapeResult
 	const permissionMode = optionalString(ctx, value['permissionMode'], 'permissionMode', 'permissionMode');
 	const ignore = globList(ctx, value['ignore'], 'ignore', 'ignore', []);
 	const verify = stringList(ctx, value['verify'], 'verify', 'verify');
+	const isolation = isolationOf(ctx, value['isolation'], 'isolation');
+	const worktree = worktreeSettings(ctx, value['worktree']);
+	const gate = gateList(ctx, value['gate'], 'gate');
 	optionalString(ctx, value['$schema'], '$schema', '$schema');
 
 	const hasPhases = 'phases' in value;
@@ -463,6 +502,9 @@ export function checkPlanShape(value: unknown, source: ShapeSource): ShapeResult
 		ignore,
 		phases,
 		verify,
+		...(isolation ? {isolation} : {}),
+		...(worktree ? {worktree} : {}),
+		...(gate !== undefined ? {gate} : {}),
 	};
 	return flatTasks ? {plan, flatTasks, errors: []} : {plan, errors: []};
 }

@@ -46,11 +46,24 @@ export type Task = {
 	readonly agent?: AgentSpec;
 	/** Claude Code permission mode (acceptEdits by default) or Codex sandbox, per agent. */
 	readonly permissionMode?: string;
+	/**
+	 * Commands run in the task's worktree after it ends and before its changes are applied (its
+	 * own tests, lint); a failing one fails the task. Undefined: the plan's `gate`.
+	 */
+	readonly gate?: readonly string[];
 };
+
+/** Where a phase's tasks work: each in its own git worktree, or all in the workspace itself. */
+export type Isolation = 'worktree' | 'shared';
+
+/** Worktree settings: folders git ignores that each worktree links to the workspace's copy. */
+export type WorktreeSettings = {readonly link?: readonly string[]};
 
 export type Phase = {
 	readonly name: string;
 	readonly mode: PhaseMode;
+	/** Overrides the plan's isolation for this phase. */
+	readonly isolation?: Isolation;
 	readonly tasks: readonly Task[];
 };
 
@@ -66,6 +79,11 @@ export type Plan = {
 	readonly ignore: readonly string[];
 	readonly phases: readonly Phase[];
 	readonly verify: readonly string[];
+	/** Undefined: `worktree` when the workspace is a git repository with a commit, else `shared` (decided at run start). */
+	readonly isolation?: Isolation;
+	readonly worktree?: WorktreeSettings;
+	/** Default `gate` of every task. */
+	readonly gate?: readonly string[];
 };
 
 /** Line and column (both 1-based) of a node in the plan file. */

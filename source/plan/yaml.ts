@@ -37,6 +37,7 @@ function taskValue(task: Task): Record<string, unknown> {
 		...(Object.keys(task.env).length > 0 ? {env: {...task.env}} : {}),
 		...(task.agent !== undefined ? {agent: agentValue(task.agent)} : {}),
 		...(task.permissionMode !== undefined ? {permissionMode: task.permissionMode} : {}),
+		...(task.gate !== undefined ? {gate: [...task.gate]} : {}),
 	};
 }
 
@@ -50,7 +51,10 @@ export function planToValue(plan: Plan): Record<string, unknown> {
 		...(plan.agent !== undefined ? {agent: agentValue(plan.agent)} : {}),
 		...(plan.permissionMode !== undefined ? {permissionMode: plan.permissionMode} : {}),
 		...(plan.ignore.length > 0 ? {ignore: [...plan.ignore]} : {}),
-		phases: plan.phases.map(phase => ({name: phase.name, mode: phase.mode, tasks: phase.tasks.map(taskValue)})),
+		...(plan.isolation !== undefined ? {isolation: plan.isolation} : {}),
+		...(plan.worktree !== undefined ? {worktree: plan.worktree.link ? {link: [...plan.worktree.link]} : {}} : {}),
+		...(plan.gate !== undefined ? {gate: [...plan.gate]} : {}),
+		phases: plan.phases.map(phase => ({name: phase.name, mode: phase.mode, ...(phase.isolation ? {isolation: phase.isolation} : {}), tasks: phase.tasks.map(taskValue)})),
 		...(plan.verify.length > 0 ? {verify: [...plan.verify]} : {}),
 	};
 }

@@ -35,6 +35,8 @@ const seenWords: Record<ConflictHow, ConflictSeen> = {
 	blocked: 'guard',
 	'agent-report': 'agent report',
 	'phase-end-scan': 'phase-end scan',
+	diff: 'worktree diff',
+	workspace: 'workspace edit',
 };
 
 /** A string from a task or an agent: control and escape sequences out, colour out. */

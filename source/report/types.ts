@@ -84,7 +84,7 @@ export type ReportPhase = {
 	readonly tasks: readonly string[];
 };
 
-export type ConflictSeen = 'declared' | 'watcher' | 'guard' | 'agent report' | 'phase-end scan';
+export type ConflictSeen = 'declared' | 'watcher' | 'guard' | 'agent report' | 'phase-end scan' | 'worktree diff' | 'workspace edit';
 
 export type ReportConflict = {
 	readonly id: number;

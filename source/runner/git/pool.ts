@@ -58,7 +58,7 @@ export function poolLockHolder(facts: Pick<RepoFacts, 'workspace' | 'commonDir'>
 
 /** Worktrees git has registered under this workspace's pool, by slot. */
 export async function listPoolWorktrees(facts: RepoFacts): Promise<GitResult<Listed[]>> {
-	const listed = await git(['worktree', 'list', '--porcelain', '-z'], {cwd: facts.top});
+	const listed = await gitRetryingRace(['worktree', 'list', '--porcelain', '-z'], facts.top);
 	if (!listed.ok) return listed;
 	const dir = poolWorktreesDir(facts);
 	const found: Listed[] = [];
@@ -106,6 +106,20 @@ export function pruneStalePoolEntries(facts: RepoFacts): string[] {
 function worktreeIndexFile(root: string): string {
 	const pointer = readFileSync(join(root, '.git'), 'utf8').trim().replace(/^gitdir: /, '');
 	return join(isAbsolute(pointer) ? pointer : resolve(root, pointer), 'index');
+}
+
+/**
+ * git reads every worktree's admin folder on `worktree add` and `worktree list`; one being
+ * created at the same moment may lack its `commondir` or `gitdir` file yet ("failed to read
+ * .git/worktrees/slot-1/commondir"). That is a passing state: try again a few times.
+ */
+async function gitRetryingRace(args: readonly string[], cwd: string): Promise<GitResult<string>> {
+	let result = await git(args, {cwd});
+	for (let attempt = 1; attempt <= 5 && !result.ok && /failed to read .*(commondir|gitdir)|is not a valid|could not lock/i.test(result.message); attempt++) {
+		await new Promise(resolve => setTimeout(resolve, 20 * attempt));
+		result = await git(args, {cwd});
+	}
+	return result;
 }
 
 /** Runs `work` over `items`, at most `limit` at once, keeping the order of results. */
@@ -230,7 +244,7 @@ export class WorktreePool {
 			await git(['worktree', 'remove', '--force', '--force', path], {cwd: this.facts.top});
 			rmSync(path, {recursive: true, force: true});
 		}
-		const added = await git(['worktree', 'add', '--detach', '--force', '--quiet', path, commit], {cwd: this.facts.top});
+		const added = await gitRetryingRace(['worktree', 'add', '--detach', '--force', '--quiet', path, commit], this.facts.top);
 		if (!added.ok) return added;
 		return this.ready(slot, commit);
 	}

@@ -57,7 +57,12 @@ export async function takeSnapshot(workspace: string, options: SnapshotOptions =
 			if (!seeded.ok) return seeded;
 		}
 		const env = {GIT_INDEX_FILE: indexFile};
-		const excludes = ['.fanout', ...expandLinkEntries(facts.workspace, options.exclude ?? [])].map(folder => excludePathspec(facts.prefix, folder));
+		// Only folders git does not ignore already: naming an ignored path, even to exclude it,
+		// makes `git add` fail ("paths are ignored by one of your .gitignore files").
+		const candidates = ['.fanout', ...expandLinkEntries(facts.workspace, options.exclude ?? [])];
+		const ignored = await git(['check-ignore', '--', ...candidates.map(folder => `${facts.prefix}${folder}`)], {cwd: facts.top});
+		const ignoredSet = new Set(ignored.ok ? ignored.value.split('\n').filter(Boolean) : []);
+		const excludes = candidates.filter(folder => !ignoredSet.has(`${facts.prefix}${folder}`)).map(folder => excludePathspec(facts.prefix, folder));
 		const added = await git(['add', '-A', '--', ':/', ...excludes], {cwd: facts.top, env});
 		if (!added.ok) return added;
 		const tree = await git(['write-tree'], {cwd: facts.top, env});

@@ -1,21 +1,9 @@
 // The shapes the git building blocks hand to the engine, the run report and the UI.
 
-/**
- * One file a task changed in its worktree, compared with the phase's snapshot.
- * Paths are relative to the workspace and `/`-separated; a change outside a workspace that
- * is a subfolder of its repository starts with `../`.
- */
-export type TaskFileChange = {
-	readonly path: string;
-	readonly status: 'added' | 'modified' | 'deleted' | 'renamed' | 'mode';
-	/** The old path of a rename. */
-	readonly from?: string;
-	/** Lines added; null for a binary file. */
-	readonly added: number | null;
-	/** Lines removed; null for a binary file. */
-	readonly removed: number | null;
-	readonly binary: boolean;
-};
+import type {TaskFileChange} from '../../plan/conflict.js';
+
+/** One file a task changed in its worktree (defined in plan/, which every layer speaks). */
+export type {TaskFileChange};
 
 /** Where a workspace sits in its git repository. */
 export type RepoFacts = {

@@ -34,6 +34,8 @@ const howWords: Record<ConflictHow, string> = {
 	blocked: 'blocked by the hook before the write',
 	'agent-report': "the agent's own report of its edits",
 	'phase-end-scan': 'the check at the end of the phase',
+	diff: "the task's worktree, compared with the phase's snapshot",
+	workspace: 'you changed it in the workspace meanwhile',
 };
 
 export type ConflictPromptInput = {
