@@ -55,9 +55,10 @@ async function openLog(logText: string, status: 'running' | 'passed' = 'running'
 	const view = new FakeView('running', context);
 	const app = render(<App actor={view} store={store} onExit={() => {}} color={false} now={NOW} />);
 	setSize(app.stdout, 100, 12);
-	await tick();
+	await eventually(() => assert.match(plain(app.lastFrame()), /enter log/));
 	app.stdin.write(ENTER);
-	await tick();
+	// Open once the log's position shows (or its error): waited for, not slept on.
+	await eventually(() => assert.match(plain(app.lastFrame()), /line \d+ of \d+|no log/));
 	return {app, logPath, tail};
 }
 
@@ -72,35 +73,36 @@ test('opens at the end, following; arrows, PgUp/PgDn, g and G move; esc goes bac
 	assert.equal(lines[9], 'line 100');
 	assert.match(lines[10] ?? '', /↑↓ scroll · PgUp\/PgDn page · g top · G follow · esc back/);
 	assert.equal(lines.length, 11);
+	// Each key is followed by a wait for the position it leads to, not a fixed sleep.
+	const position = async (pattern: RegExp) => eventually(() => assert.match(frameLines(app)[0] ?? '', pattern));
 
 	app.stdin.write(ARROW_UP);
-	await tick();
+	await position(/line 99 of 100$/);
 	lines = frameLines(app);
 	assert.match(lines[0] ?? '', /line 99 of 100$/);
 	assert.equal(lines[1], 'line 91');
 
 	app.stdin.write(PAGE_UP);
-	await tick();
-	assert.match(frameLines(app)[0] ?? '', /line 90 of 100$/);
+	await position(/line 90 of 100$/);
 
 	app.stdin.write('g');
-	await tick();
+	await position(/line 9 of 100$/);
 	lines = frameLines(app);
 	assert.equal(lines[1], 'line 1');
 	assert.match(lines[0] ?? '', /line 9 of 100$/);
 	app.stdin.write(ARROW_UP);
 	await tick();
 	assert.equal(frameLines(app)[1], 'line 1');
+	assert.match(frameLines(app)[0] ?? '', /line 9 of 100$/);
 
 	app.stdin.write(PAGE_DOWN);
-	await tick();
+	await position(/line 18 of 100$/);
 	app.stdin.write(ARROW_DOWN);
-	await tick();
+	await position(/line 19 of 100$/);
 	assert.equal(frameLines(app)[1], 'line 11');
 
 	app.stdin.write('G');
-	await tick();
-	assert.match(frameLines(app)[0] ?? '', /line 100 of 100 · following$/);
+	await position(/line 100 of 100 · following$/);
 
 	app.stdin.write(ESCAPE);
 	await eventually(() => assert.match(plain(app.lastFrame()), /enter log · x stop/));
@@ -133,10 +135,9 @@ test('a missing log says so instead of failing', async () => {
 	store.tail('api-logging', join(dir, 'nope', 'missing.log')).push('x');
 	const view = new FakeView('running', makeContext(samplePlan(), {phases: ['running', 'pending', 'pending']}));
 	const app = render(<App actor={view} store={store} onExit={() => {}} color={false} now={NOW} />);
-	await tick();
+	await eventually(() => assert.match(plain(app.lastFrame()), /enter log/));
 	app.stdin.write(ENTER);
-	await tick();
-	assert.match(plain(app.lastFrame()), /no log yet at .*missing\.log/);
+	await eventually(() => assert.match(plain(app.lastFrame()), /no log yet at .*missing\.log/));
 });
 
 test('LogIndex counts lines across chunks, an unfinished last line, and growth', () => {
