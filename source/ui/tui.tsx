@@ -95,6 +95,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 		<>
 			<App
 				clock={clock}
+				startupKeys={holdKeys}
 				actor={view}
 				store={engine.store}
 				color={options.color}

@@ -18,8 +18,7 @@ const writer = join(root, 'test', 'fixtures', 'bench', 'writer.mjs');
 const trace = join(root, 'test', 'fixtures', 'bench', 'key-trace.mjs');
 const pause = new Int32Array(new SharedArrayBuffer(4));
 const sleep = (ms: number) => Atomics.wait(pause, 0, 0, ms);
-/** The bundle to drive: BENCH_CLI picks another build (an A/B against a baseline). */
-const bin = process.env['BENCH_CLI'] ?? cli;
+const bin = cli;
 
 function planOf(args: string): string {
 	const tasks = Array.from({length: 8}, (_, i) => `      - id: w${i + 1}\n        owns: [out/w${i + 1}/**]\n        run: node ${writer} ${args}\n`).join('');

@@ -4,7 +4,7 @@
 // cells at 200x50, tens of ms on a busy machine), so after a costly frame the next sample waits
 // long enough to keep drawing within a share of one core, and idle spinners step more slowly.
 
-import {createContext, useCallback, useContext, useSyncExternalStore} from 'react';
+import {createContext, useCallback, useContext, useRef, useSyncExternalStore} from 'react';
 import type {OutputStore} from '../../runner/types.js';
 
 /** Share of one core that drawing tail updates may use (the pipes get the rest). */
@@ -143,10 +143,23 @@ const idle = () => () => {};
  * A value computed from the clock, re-rendering only when the value changes (compare by `===`).
  * With `active` false nothing subscribes, so a finished pane costs nothing per tick.
  */
-export function useClockValue<T>(compute: (clock: Clock) => T, active = true): T {
+export function useClockValue<T>(compute: (clock: Clock) => T, active = true, inputs = ''): T {
 	const clock = useContext(ClockContext);
 	const subscribe = useCallback((listener: () => void) => (active ? clock.subscribe(listener) : idle()), [clock, active]);
-	const read = () => compute(clock);
+	// The value is what the last tick sampled (for these inputs). React reads the snapshot again
+	// after each commit, and when that read came out different (a tail moved meanwhile, which
+	// under load is most of the time) it forced one more render and frame outside the clock:
+	// between ticks the answer stays the tick's.
+	const sample = useRef<{tick: number; inputs: string; value: T} | undefined>(undefined);
+	const read = () => {
+		if (!active) return compute(clock);
+		const tick = clock.tick();
+		const last = sample.current;
+		if (last && last.tick === tick && last.inputs === inputs) return last.value;
+		const value = compute(clock);
+		sample.current = {tick, inputs, value};
+		return value;
+	};
 	return useSyncExternalStore(subscribe, read, read);
 }
 
@@ -158,7 +171,7 @@ export function useElapsed(from: number | undefined, to?: number): number {
 	const seconds = useClockValue(clock => {
 		if (from === undefined) return 0;
 		return Math.floor(((to ?? clock.now()) - from) / 1000);
-	}, running && shared === undefined);
+	}, running && shared === undefined, `${from}:${to}`);
 	if (running && shared !== undefined) return Math.max(0, Math.floor((shared - from) / 1000)) * 1000;
 	return seconds * 1000;
 }
@@ -193,7 +206,7 @@ export const StepTimeContext = createContext<number | undefined>(undefined);
  * once per tick when any of them moved, and hands each pane its own version (panes memoize on it).
  */
 export function useTailVersions(store: OutputStore, keys: readonly string[], active = true): readonly number[] {
-	const joined = useClockValue(() => keys.map(key => store.get(key)?.version ?? -1).join(','), active);
+	const joined = useClockValue(() => keys.map(key => store.get(key)?.version ?? -1).join(','), active, keys.join('\n'));
 	return joined === '' ? [] : joined.split(',').map(Number);
 }
 
@@ -208,6 +221,7 @@ export function useFrameSample(store: OutputStore, keys: readonly string[], anim
 	const joined = useClockValue(
 		clock => `${animate ? clock.stepTime() : ''}|${keys.map(key => store.get(key)?.version ?? -1).join(',')}`,
 		animate || keys.length > 0,
+		`${animate}\n${keys.join('\n')}`,
 	);
 	const [step = '', versions = ''] = joined.split('|');
 	return {stepTime: step === '' ? undefined : Number(step), versions: versions === '' ? [] : versions.split(',').map(Number)};
@@ -215,5 +229,5 @@ export function useFrameSample(store: OutputStore, keys: readonly string[], anim
 
 /** One tail's version, sampled at the clock's rate. */
 export function useTailVersion(store: OutputStore, key: string, active = true): number {
-	return useClockValue(() => store.get(key)?.version ?? -1, active);
+	return useClockValue(() => store.get(key)?.version ?? -1, active, key);
 }

@@ -16,8 +16,12 @@ type Registry = {add(entry: Entry): () => void; readonly entries: Set<Entry>};
 
 const KeysContext = createContext<Registry | undefined>(undefined);
 
-/** Owns the one Ink input subscription of a tree; every useKeys below goes through it. */
-export function KeysProvider({children}: {readonly children: ReactNode}) {
+/**
+ * Owns the one Ink input subscription of a tree; every useKeys below goes through it. With
+ * `splitFirst` (the app in a real terminal) the first chunk read is taken as keys typed during
+ * start-up and split; otherwise a chunk is one input, as Ink gives it (a paste into a field).
+ */
+export function KeysProvider({children, splitFirst = false}: {readonly children: ReactNode; readonly splitFirst?: boolean}) {
 	const [registry] = useState<Registry>(() => {
 		const entries = new Set<Entry>();
 		return {
@@ -30,7 +34,7 @@ export function KeysProvider({children}: {readonly children: ReactNode}) {
 			},
 		};
 	});
-	const start = useRef({first: true, queue: [] as {input: string; key: Key}[]}).current;
+	const start = useRef({first: splitFirst, queue: [] as {input: string; key: Key}[]}).current;
 	const dispatch = (input: string, key: Key) => {
 		for (const entry of [...registry.entries]) {
 			// A handler may close its own layer; skip those unregistered during this loop.
