@@ -152,8 +152,9 @@ export function useClockValue<T>(compute: (clock: Clock) => T, active = true, in
 	// between ticks the answer stays the tick's.
 	const sample = useRef<{tick: number; inputs: string; value: T} | undefined>(undefined);
 	const read = () => {
-		if (!active) return compute(clock);
-		const tick = clock.tick();
+		// Inactive (a finished clock, or a spinner that takes the shared step): one value per
+		// inputs, so time moving on cannot make React re-render it either.
+		const tick = active ? clock.tick() : -1;
 		const last = sample.current;
 		if (last && last.tick === tick && last.inputs === inputs) return last.value;
 		const value = compute(clock);
