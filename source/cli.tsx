@@ -2,9 +2,13 @@
 // argv -> one command. The only file that reads process.argv or sets the exit code.
 // Commands are imported lazily so `fanout --version` and `fanout guard` start fast.
 
+import {enableCompileCache} from './compile-cache.js';
 import {packageVersion} from './package-root.js';
 import {withoutFetch} from './without-fetch.js';
 import type {Command, CommandIO} from './commands/io.js';
+
+// Before any command chunk loads: those are what the cache saves compiling (Node >= 22.1).
+enableCompileCache();
 
 type Loader = () => Promise<Command>;
 

@@ -1,9 +1,15 @@
 // A task's log file as numbered lines without holding it in memory: an index of line starts,
-// built in chunks and extended as the file grows; lines are read back on demand.
+// built in chunks and extended as the file grows; lines are read back on demand. A view opens
+// at the end: `tail` indexes only the last lines (reading the file backwards from its end), and
+// `extendBack` adds earlier lines as the user scrolls up, so a log of many megabytes costs what
+// is shown, not its whole length. Line numbers count from the window's first line; they are
+// the file's own once the window reaches the start (`complete`).
 
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 
 const chunkSize = 1 << 20;
+/** Bytes read per step when walking backwards: a few screens of ordinary log lines. */
+const backChunk = 64 * 1024;
 
 /** Line access to one log file. Open it, `scan` as it grows, read windows with `lines`. */
 export class LogIndex {
@@ -12,6 +18,8 @@ export class LogIndex {
 	readonly #starts: number[] = [0];
 	#scanned = 0;
 	#size = 0;
+	/** Where the window starts (a line start): 0 once the start of the file is indexed. */
+	#base = 0;
 	#closed = false;
 
 	private constructor(fd: number) {
@@ -50,6 +58,67 @@ export class LogIndex {
 			left -= got;
 		}
 		return this.#scanned >= this.#size;
+	}
+
+	/**
+	 * Indexes the last `count` lines or more, reading backwards from the end, when nothing is
+	 * indexed yet; later `scan`s go on from the end as the file grows.
+	 */
+	tail(count: number): void {
+		if (this.#closed || this.#scanned > 0) return;
+		this.#size = fstatSync(this.#fd).size;
+		if (this.#size === 0) return;
+		this.#base = this.#size;
+		this.#scanned = this.#size;
+		// As a forward scan leaves it: a file ending in a newline has a (still empty) line start at its end.
+		const lastByte = Buffer.alloc(1);
+		readSync(this.#fd, lastByte, 0, 1, this.#size - 1);
+		this.#starts.length = 0;
+		if (lastByte[0] === 10) this.#starts.push(this.#size);
+		this.#extend(Math.max(1, count));
+	}
+
+	/** Adds up to `count` earlier lines at the front (fewer at the file's start); returns how many. */
+	extendBack(count: number): number {
+		if (this.#closed || this.#base === 0) return 0;
+		return this.#extend(Math.max(1, count));
+	}
+
+	/** Walks back from the window's start, prepending up to `count` line starts (0 at the file's start). */
+	#extend(count: number): number {
+		const found: number[] = [];
+		let position = this.#base;
+		const buffer = Buffer.allocUnsafe(backChunk);
+		while (position > 0 && found.length < count) {
+			const from = Math.max(0, position - backChunk);
+			const got = readSync(this.#fd, buffer, 0, position - from, from);
+			if (got <= 0) break;
+			// Each newline starts a line after it; the one just before the window starts the window.
+			for (let i = got - 1; i >= 0 && found.length < count; i--) {
+				if (buffer[i] === 10 && from + i + 1 < this.#base) found.push(from + i + 1);
+			}
+			position = from;
+		}
+		if (position === 0 && found.length < count) found.push(0);
+		found.reverse();
+		this.#starts.unshift(...found);
+		this.#base = this.#starts[0] ?? 0;
+		return found.length;
+	}
+
+	/** True once the window reaches the file's start: line numbers are the file's own. */
+	get complete(): boolean {
+		return this.#base === 0;
+	}
+
+	/** The file's size when last scanned, in bytes. */
+	get size(): number {
+		return this.#size;
+	}
+
+	/** Byte offset where window line `line` starts (for a position shown as a share of the file). */
+	offsetOf(line: number): number {
+		return this.#starts[Math.max(0, Math.min(line, this.#starts.length - 1))] ?? 0;
 	}
 
 	/** Lines in the file, counting an unfinished last line. */

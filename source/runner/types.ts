@@ -23,6 +23,16 @@ export type LogLines = {
 	readonly lineCount: number;
 	/** The raw bytes of lines [from, from + count), without their newlines. */
 	lines(from: number, count: number): Buffer[];
+	/** Indexes only the last `count` lines (reading backwards), before any scan: a view opens at the end. */
+	tail(count: number): void;
+	/** Adds up to `count` earlier lines in front of the window; returns how many (0 at the start). */
+	extendBack(count: number): number;
+	/** True once the window reaches the file's start (line numbers are then the file's own). */
+	readonly complete: boolean;
+	/** The file's size in bytes when last scanned. */
+	readonly size: number;
+	/** Byte offset of a window line's start. */
+	offsetOf(line: number): number;
 	close(): void;
 };
 

@@ -52,18 +52,20 @@ export type AppProps = {
 	readonly closing?: boolean;
 	/** What the approval screen says about a phase (files owned today, agents on PATH): a lookup, computed by the engine, not here. */
 	readonly phaseInfo?: (phaseIndex: number, plan: Plan) => PhaseInfo | undefined;
+	/** Keys typed while the app started arrive as one chunk: split them into keys (tui.tsx sets it). */
+	readonly startupKeys?: boolean;
 };
 
 const finalStates = new Set(['invalid', 'done', 'failed', 'aborted']);
 
 /** The interactive UI of one run. Render with `exitOnCtrlC: false`: Ctrl-C is handled here. */
-export function App({color, fps = 10, now = Date.now, clock: given, ...rest}: AppProps) {
+export function App({color, fps = 10, now = Date.now, clock: given, startupKeys = false, ...rest}: AppProps) {
 	const clock = useMemo(() => given ?? createClock(fps, now), [given, fps, now]);
 	const colorOn = useMemo(() => color ?? colorFromEnv(), [color]);
 	return (
 		<ColorContext.Provider value={colorOn}>
 			<ClockContext.Provider value={clock}>
-				<KeysProvider>
+				<KeysProvider splitFirst={startupKeys}>
 					<Root {...rest} />
 				</KeysProvider>
 			</ClockContext.Provider>
@@ -71,7 +73,7 @@ export function App({color, fps = 10, now = Date.now, clock: given, ...rest}: Ap
 	);
 }
 
-type RootProps = Omit<AppProps, 'color' | 'fps' | 'now' | 'clock'>;
+type RootProps = Omit<AppProps, 'color' | 'fps' | 'now' | 'clock' | 'startupKeys'>;
 
 function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo, closing = false}: RootProps) {
 	const snapshot = useOrchestrator(actor);

@@ -29,6 +29,12 @@ export type InteractiveOptions = {
 };
 
 
+/**
+ * Ink's frame cap: high enough that its throttle never delays a frame (1 ms window); pacing is
+ * the clock's job, not Ink's.
+ */
+export const inkMaxFps = 1000;
+
 /** Runs the engine under the TUI; resolves with the exit code once the user leaves. */
 export async function runInteractive(engine: Engine, options: InteractiveOptions): Promise<number | EditPlanRequest> {
 	let leave: (code: number | EditPlanRequest) => void = () => undefined;
@@ -64,6 +70,16 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 					});
 				})
 		: undefined;
+	// Raw mode before the first frame, not in Ink's input effect after it: a key typed in between
+	// would otherwise be read in the terminal's line mode (Enter as a line feed, echoed, held until
+	// a newline) and be lost (the Enter right after the review appeared, seen in CI). Keys typed
+	// even earlier wait in the terminal and are split and replayed by the KeysProvider.
+	const holdKeys = process.stdin.isTTY === true;
+	if (holdKeys) process.stdin.setRawMode(true);
+	const restoreMode = () => {
+		if (holdKeys && process.stdin.isRaw) process.stdin.setRawMode(false);
+	};
+	process.once('exit', restoreMode);
 	// The plan review shows at once; approving a phase waits until the engine is ready to watch it
 	// (ignore rules, baseline snapshot, workspace watch), which takes a moment on a big tree.
 	const ready = engine.startEarly();
@@ -82,6 +98,7 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 			<App
 				closing={closing}
 				clock={clock}
+				startupKeys={holdKeys}
 				actor={view}
 				store={engine.store}
 				color={options.color}
@@ -97,7 +114,12 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 	const instance = render(frame(false), {
 			exitOnCtrlC: false,
 			patchConsole: false,
-			maxFps: 15,
+			// Input is not a frame: Ink's throttle (1000 / maxFps ms) would hold a key's frame until
+			// the window opened by the last clock frame closes (up to 67 ms at 15 fps, measured 100-200
+			// ms from key to screen under load). The clock (hooks/clock.ts) already paces every
+			// output-driven redraw to one commit per tick, so Ink's throttle is set out of the way and
+			// a key's state change is drawn in the same turn that read it.
+			maxFps: inkMaxFps,
 			// Off by default: Ink 6.8's incremental mode left stale lines when the frame height
 			// changed, and it saves only terminal writes, while the CPU goes into building each frame.
 			// FANOUT_INCREMENTAL=1 turns it on to compare.
@@ -131,6 +153,8 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 		instance.unmount();
 		instance.cleanup();
 		restoreCursor();
+		restoreMode();
 		process.off('exit', restoreCursor);
+		process.off('exit', restoreMode);
 	}
 }

@@ -6,7 +6,8 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
-export const cli = join(root, 'dist', 'bin', 'cli.js');
+/** The built CLI; BENCH_CLI picks another build (an A/B against a baseline bundle). */
+export const cli = process.env['BENCH_CLI'] ?? join(root, 'dist', 'bin', 'cli.js');
 
 const TICKS = 100; // USER_HZ on Linux
 

@@ -4,6 +4,7 @@
 
 import {existsSync} from 'node:fs';
 import {benchDetect} from './detect.js';
+import {benchKeys} from './keys.js';
 import {benchPhases} from './phases.js';
 import {benchStartup} from './startup.js';
 import {benchThroughput} from './throughput.js';
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<unknown>> = {
 	throughput: () => benchThroughput(),
 	phases: () => benchPhases(),
 	tui: benchTui,
+	keys: benchKeys,
 	detect: benchDetect,
 	watcher: () => benchWatcher({log: line => console.log(line)}),
 	worktree: async () => (await import('./worktree.js')).benchWorktree(),

@@ -202,29 +202,35 @@ async function focusedLog(app: ReturnType<typeof render>): Promise<string> {
 	return header;
 }
 
+/** Waits until the focused pane (double border without colour) is the task matching `task`. */
+async function focusMoved(app: ReturnType<typeof render>, task: RegExp): Promise<void> {
+	const title = new RegExp(`║ \\S ${task.source}`);
+	await eventually(() => assert.ok(lines(app.lastFrame()).some(line => title.test(line)), `focus on ${task}`));
+}
+
 test('arrows, h/j/k/l, Tab and Shift-Tab move the focus; Enter opens that task', async () => {
 	const {app} = await mount(runningContext(), 120, 40);
 	assert.match(await focusedLog(app), /api-logging/);
 	app.stdin.write(ARROW_RIGHT);
-	await tick();
+	await focusMoved(app, /db-logging/);
 	assert.match(await focusedLog(app), /db-logging/);
 	app.stdin.write('l');
-	await tick();
+	await focusMoved(app, /utils-logging/);
 	assert.match(await focusedLog(app), /utils-logging/);
 	app.stdin.write(ARROW_LEFT);
-	await tick();
+	await focusMoved(app, /db-logging/);
 	app.stdin.write('h');
-	await tick();
+	await focusMoved(app, /api-logging/);
 	assert.match(await focusedLog(app), /api-logging/);
 	app.stdin.write(ARROW_DOWN);
 	await tick();
 	// One row only: down stays put.
 	assert.match(await focusedLog(app), /api-logging/);
 	app.stdin.write(SHIFT_TAB);
-	await tick();
+	await focusMoved(app, /utils-logging/);
 	assert.match(await focusedLog(app), /utils-logging/);
 	app.stdin.write(TAB);
-	await tick();
+	await focusMoved(app, /api-logging/);
 	assert.match(await focusedLog(app), /api-logging/);
 });
 
@@ -325,7 +331,8 @@ test('one clock tick makes at most one frame, whatever moved in it (spinners and
 	const clock = createClock(10);
 	const app = render(<App actor={view} store={store} onExit={() => {}} color={false} clock={clock} />);
 	setSize(app.stdout, 120, 40);
-	await tick(100);
+	// Past the mount and the resize's frames (slow on a loaded machine): counted from a tick on.
+	await eventually(() => assert.ok(clock.tick() >= 2, 'the clock ticks'), 30_000);
 	const frames = app.frames.length;
 	const ticks = clock.tick();
 	let n = 0;
@@ -333,7 +340,8 @@ test('one clock tick makes at most one frame, whatever moved in it (spinners and
 	const feed = setInterval(() => {
 		for (const id of ['api-logging', 'db-logging', 'utils-logging']) store.tail(id).push(`${id} line ${n++}`);
 	}, 15);
-	await tick(1300);
+	// Counted in ticks, not wall time: a loaded machine paces the clock down, which is its job.
+	await eventually(() => assert.ok(clock.tick() - ticks >= 6, 'six ticks'), 30_000);
 	clearInterval(feed);
 	const drawn = app.frames.length - frames;
 	const elapsed = clock.tick() - ticks;

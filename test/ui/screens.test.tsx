@@ -8,7 +8,7 @@ import {StartScreen, type StartChoice} from '../../source/ui/screens/start-scree
 import {KeysProvider} from '../../source/ui/hooks/use-keys.js';
 import type {OrchestratorContext} from '../../source/machine/types.js';
 import type {Plan} from '../../source/plan/types.js';
-import {ARROW_DOWN, CTRL_C, ENTER, FakeView, MemoryStore, NOW, T0, makeContext, plain, samplePlan, setSize, taskRun, tick} from './helpers.js';
+import {ARROW_DOWN, CTRL_C, ENTER, eventually, FakeView, MemoryStore, NOW, T0, makeContext, plain, samplePlan, setSize, taskRun, tick} from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -296,18 +296,18 @@ test('start screen: a long plan list scrolls with the pick and keeps New plan in
 	assert.match(frame, /p01 /);
 	assert.doesNotMatch(frame, /p12 /);
 	assert.match(frame, /\+ New plan… .* · ↑↓ for 6 more plans\n/);
-	// One key per write, each given its tick: keys written together may arrive as one chunk.
+	// One key per write, each waited for (its frame drawn): keys written together may arrive as one chunk.
 	for (let i = 0; i < 11; i++) {
+		const drawn = app.frames.length;
 		app.stdin.write(ARROW_DOWN);
-		await tick();
+		await eventually(() => assert.ok(app.frames.length > drawn, `key ${i + 1} drawn`));
 	}
 	frame = plain(app.lastFrame());
 	assert.match(frame, /p12 /);
 	assert.doesNotMatch(frame, /p01 /);
 	assert.match(frame, /\+ New plan…/);
 	app.stdin.write(ENTER);
-	await tick();
-	assert.deepEqual(opened, [{kind: 'plan', file: 'plans/p12.yaml'}]);
+	await eventually(() => assert.deepEqual(opened, [{kind: 'plan', file: 'plans/p12.yaml'}]));
 });
 
 test('validating: one spinner line while the plan is checked', async () => {

@@ -1,4 +1,6 @@
 // The whole output of one task, from its log file: scrollable, following the tail while it grows.
+// It opens at the end: only the last lines are read (backwards from the end of the file), earlier
+// ones as the user scrolls up, so opening a log of many megabytes costs one screenful.
 
 import {useEffect, useMemo, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
@@ -25,6 +27,15 @@ type Props = {
 	readonly onClose: () => void;
 };
 
+/** Lines read from the end when the view opens, and added each time the user scrolls near the first. */
+const openLines = 500;
+
+/** Bytes as a short size: 812 KB, 14.2 MB. */
+function formatSize(bytes: number): string {
+	if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+	return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 /** Scroll position: a top line, or following the end. */
 type Scroll = {readonly top: number; readonly follow: boolean};
 
@@ -36,8 +47,8 @@ export function LogView({storeKey, label, status, startedAt, endedAt, store, wid
 	const opened = useMemo(() => {
 		if (logPath === undefined) return {error: `no log for ${label}`};
 		const result = store.openLog(storeKey);
-		// The first few megabytes are indexed right away, so the first frame already shows the end.
-		if (!('error' in result)) result.scan();
+		// The last lines only: the first frame shows the end without reading the file's start.
+		if (!('error' in result)) result.tail(openLines);
 		return result;
 	}, [store, storeKey, logPath, label]);
 	const index = 'error' in opened ? undefined : opened;
@@ -67,7 +78,24 @@ export function LogView({storeKey, label, status, startedAt, endedAt, store, wid
 	const lineCount = index?.lineCount ?? 0;
 	const maxTop = Math.max(0, lineCount - bodyHeight);
 	const top = scroll.follow ? maxTop : Math.min(scroll.top, maxTop);
-	const moveTo = (next: number) => setScroll({top: Math.max(0, Math.min(maxTop, next)), follow: false});
+	const moveTo = (next: number) => {
+		let target = next;
+		// Near the window's first line: index earlier lines (the window grows at the front, so
+		// every line index shifts down by what was added).
+		if (index && target < bodyHeight && !index.complete) {
+			const added = index.extendBack(Math.max(openLines, bodyHeight * 4));
+			target += added;
+			indexed();
+		}
+		const last = Math.max(0, (index?.lineCount ?? 0) - bodyHeight);
+		setScroll({top: Math.max(0, Math.min(last, target)), follow: false});
+	};
+	const toStart = () => {
+		// The top asked for: the window walks back to the file's start, a chunk at a time.
+		while (index && !index.complete) index.extendBack(1 << 16);
+		indexed();
+		setScroll({top: 0, follow: false});
+	};
 
 	useKeys((input, key) => {
 		if (key.escape || input === 'q') onClose();
@@ -75,7 +103,7 @@ export function LogView({storeKey, label, status, startedAt, endedAt, store, wid
 		else if (key.downArrow || input === 'j') moveTo(top + 1);
 		else if (key.pageUp) moveTo(top - bodyHeight);
 		else if (key.pageDown) moveTo(top + bodyHeight);
-		else if (input === 'g') moveTo(0);
+		else if (input === 'g') toStart();
 		else if (input === 'G') setScroll({top: maxTop, follow: true});
 	});
 
@@ -87,7 +115,12 @@ export function LogView({storeKey, label, status, startedAt, endedAt, store, wid
 		: [];
 	const style = statusStyle(status);
 	const bottom = Math.min(lineCount, top + bodyHeight);
-	const position = `line ${bottom} of ${lineCount}${scroll.follow ? ' · following' : ''}`;
+	// Line numbers once the window reaches the file's start; until then a share of the file.
+	const where =
+		index === undefined || index.complete
+			? `line ${bottom} of ${lineCount}`
+			: `${Math.floor((100 * (bottom >= lineCount ? index.size : index.offsetOf(bottom))) / Math.max(1, index.size))}% of ${formatSize(index.size)}`;
+	const position = `${where}${scroll.follow ? ' · following' : ''}`;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Box width={width} justifyContent="space-between">

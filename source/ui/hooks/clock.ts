@@ -4,7 +4,7 @@
 // cells at 200x50, tens of ms on a busy machine), so after a costly frame the next sample waits
 // long enough to keep drawing within a share of one core, and idle spinners step more slowly.
 
-import {createContext, useCallback, useContext, useSyncExternalStore} from 'react';
+import {createContext, useCallback, useContext, useRef, useSyncExternalStore} from 'react';
 import type {OutputStore} from '../../runner/types.js';
 
 /** Share of one core that drawing tail updates may use (the pipes get the rest). */
@@ -55,8 +55,12 @@ export type Clock = {
 	reportFrame(ms: number): void;
 };
 
-/** Makes a clock at up to `fps` ticks a second, reading time from `now`. */
-export function createClock(fps = 10, now: () => number = Date.now): Clock {
+/**
+ * Makes a clock at up to `fps` ticks a second, reading time from `now`. `measure` times what a
+ * tick costs (default performance.now); a test passes a fake one so a loaded machine cannot
+ * make a cheap tick look costly.
+ */
+export function createClock(fps = 10, now: () => number = Date.now, measure: () => number = () => performance.now()): Clock {
 	const intervalMs = Math.round(1000 / fps);
 	const listeners = new Set<() => void>();
 	let timer: NodeJS.Timeout | undefined;
@@ -70,7 +74,7 @@ export function createClock(fps = 10, now: () => number = Date.now): Clock {
 	let lastStep = Number.NEGATIVE_INFINITY;
 	const settle = (start: number) => {
 		inTick = false;
-		const spent = performance.now() - start + outside;
+		const spent = measure() - start + outside;
 		// Without frame reports (ink-testing-library), a tick that took over 2 ms is taken to have drawn.
 		const drew = framesInTick > 0 || outside > 0 || (!wired && spent > 2);
 		outside = 0;
@@ -82,7 +86,7 @@ export function createClock(fps = 10, now: () => number = Date.now): Clock {
 		timer = undefined;
 		if (listeners.size === 0) return;
 		ticks++;
-		const start = performance.now();
+		const start = measure();
 		inTick = true;
 		framesInTick = 0;
 		for (const listener of [...listeners]) listener();
@@ -139,10 +143,24 @@ const idle = () => () => {};
  * A value computed from the clock, re-rendering only when the value changes (compare by `===`).
  * With `active` false nothing subscribes, so a finished pane costs nothing per tick.
  */
-export function useClockValue<T>(compute: (clock: Clock) => T, active = true): T {
+export function useClockValue<T>(compute: (clock: Clock) => T, active = true, inputs = ''): T {
 	const clock = useContext(ClockContext);
 	const subscribe = useCallback((listener: () => void) => (active ? clock.subscribe(listener) : idle()), [clock, active]);
-	const read = () => compute(clock);
+	// The value is what the last tick sampled (for these inputs). React reads the snapshot again
+	// after each commit, and when that read came out different (a tail moved meanwhile, which
+	// under load is most of the time) it forced one more render and frame outside the clock:
+	// between ticks the answer stays the tick's.
+	const sample = useRef<{tick: number; inputs: string; value: T} | undefined>(undefined);
+	const read = () => {
+		// Inactive (a finished clock, or a spinner that takes the shared step): one value per
+		// inputs, so time moving on cannot make React re-render it either.
+		const tick = active ? clock.tick() : -1;
+		const last = sample.current;
+		if (last && last.tick === tick && last.inputs === inputs) return last.value;
+		const value = compute(clock);
+		sample.current = {tick, inputs, value};
+		return value;
+	};
 	return useSyncExternalStore(subscribe, read, read);
 }
 
@@ -154,7 +172,7 @@ export function useElapsed(from: number | undefined, to?: number): number {
 	const seconds = useClockValue(clock => {
 		if (from === undefined) return 0;
 		return Math.floor(((to ?? clock.now()) - from) / 1000);
-	}, running && shared === undefined);
+	}, running && shared === undefined, `${from}:${to}`);
 	if (running && shared !== undefined) return Math.max(0, Math.floor((shared - from) / 1000)) * 1000;
 	return seconds * 1000;
 }
@@ -189,7 +207,7 @@ export const StepTimeContext = createContext<number | undefined>(undefined);
  * once per tick when any of them moved, and hands each pane its own version (panes memoize on it).
  */
 export function useTailVersions(store: OutputStore, keys: readonly string[], active = true): readonly number[] {
-	const joined = useClockValue(() => keys.map(key => store.get(key)?.version ?? -1).join(','), active);
+	const joined = useClockValue(() => keys.map(key => store.get(key)?.version ?? -1).join(','), active, keys.join('\n'));
 	return joined === '' ? [] : joined.split(',').map(Number);
 }
 
@@ -204,6 +222,7 @@ export function useFrameSample(store: OutputStore, keys: readonly string[], anim
 	const joined = useClockValue(
 		clock => `${animate ? clock.stepTime() : ''}|${keys.map(key => store.get(key)?.version ?? -1).join(',')}`,
 		animate || keys.length > 0,
+		`${animate}\n${keys.join('\n')}`,
 	);
 	const [step = '', versions = ''] = joined.split('|');
 	return {stepTime: step === '' ? undefined : Number(step), versions: versions === '' ? [] : versions.split(',').map(Number)};
@@ -211,5 +230,5 @@ export function useFrameSample(store: OutputStore, keys: readonly string[], anim
 
 /** One tail's version, sampled at the clock's rate. */
 export function useTailVersion(store: OutputStore, key: string, active = true): number {
-	return useClockValue(() => store.get(key)?.version ?? -1, active);
+	return useClockValue(() => store.get(key)?.version ?? -1, active, key);
 }

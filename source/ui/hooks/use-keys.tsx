@@ -2,9 +2,13 @@
 // passive effect, which can run after the next key arrives: a key typed right after a dialog
 // opens would be lost, or reach the screen under it. Here one useInput at the root dispatches
 // to handlers registered in layout effects (synchronous with the commit) and read at key time.
+// Keys typed while the app started arrive as one chunk on the first read: they are split and
+// acted on one at a time, each after the screen the previous one led to is live (no key is lost,
+// and none reaches a screen it was not typed for).
 
 import {createContext, useContext, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
 import {useInput, type Key} from 'ink';
+import {splitKeys, keyOfChar} from './split-keys.js';
 
 type Entry = {current: {handler: (input: string, key: Key) => void; active: boolean}};
 
@@ -12,8 +16,12 @@ type Registry = {add(entry: Entry): () => void; readonly entries: Set<Entry>};
 
 const KeysContext = createContext<Registry | undefined>(undefined);
 
-/** Owns the one Ink input subscription of a tree; every useKeys below goes through it. */
-export function KeysProvider({children}: {readonly children: ReactNode}) {
+/**
+ * Owns the one Ink input subscription of a tree; every useKeys below goes through it. With
+ * `splitFirst` (the app in a real terminal) the first chunk read is taken as keys typed during
+ * start-up and split; otherwise a chunk is one input, as Ink gives it (a paste into a field).
+ */
+export function KeysProvider({children, splitFirst = false}: {readonly children: ReactNode; readonly splitFirst?: boolean}) {
 	const [registry] = useState<Registry>(() => {
 		const entries = new Set<Entry>();
 		return {
@@ -26,11 +34,33 @@ export function KeysProvider({children}: {readonly children: ReactNode}) {
 			},
 		};
 	});
-	useInput((input, key) => {
+	const start = useRef({first: splitFirst, queue: [] as {input: string; key: Key}[]}).current;
+	const dispatch = (input: string, key: Key) => {
 		for (const entry of [...registry.entries]) {
 			// A handler may close its own layer; skip those unregistered during this loop.
 			if (registry.entries.has(entry) && entry.current.active) entry.current.handler(input, key);
 		}
+	};
+	// The rest of a start-up chunk, one key per turn: the previous key's render has committed
+	// (legacy root: synchronously) and its screen's handlers are registered by then.
+	const drain = () => {
+		const next = start.queue.shift();
+		if (!next) return;
+		dispatch(next.input, next.key);
+		if (start.queue.length > 0) setImmediate(drain);
+	};
+	useInput((input, key) => {
+		// Enter typed before raw mode reads as a line feed.
+		if (input === '\n') ({input, key} = keyOfChar(input));
+		if (start.first || start.queue.length > 0) {
+			start.first = false;
+			const keys = splitKeys(input, key);
+			const waiting = start.queue.length > 0;
+			start.queue.push(...keys);
+			if (!waiting) drain();
+			return;
+		}
+		dispatch(input, key);
 	});
 	return <KeysContext.Provider value={registry}>{children}</KeysContext.Provider>;
 }
