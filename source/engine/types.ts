@@ -9,6 +9,7 @@ import type {Plan, ValidationReport} from '../plan/types.js';
 import type {LineBatchSink} from '../runner/headless-sink.js';
 import type {TaskOutputStore} from '../runner/output.js';
 import type {PhaseInfo} from '../runner/phase-info.js';
+import type {TaskChanges} from './task-changes.js';
 
 /** Everything the engine needs for one run. */
 export type EngineOptions = {
@@ -64,6 +65,8 @@ export type Engine = {
 	 * computed once when the phase started awaiting approval (describePhases), never in a render.
 	 */
 	phaseInfo(phaseIndex: number, plan: Plan): PhaseInfo | undefined;
+	/** What task `taskId` changed (files with line counts, and its patch); undefined until recorded. */
+	taskChanges(taskId: string): TaskChanges | undefined;
 };
 
 /**

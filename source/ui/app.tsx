@@ -22,6 +22,8 @@ import {ApprovalScreen} from './screens/approval-screen.js';
 import {RunScreen, type EditPlan} from './screens/run-screen.js';
 import {PhaseFailedScreen} from './screens/phase-failed-screen.js';
 import {SummaryScreen, type WriteBack} from './screens/summary-screen.js';
+import type {IsolationLookup, TaskChangesLookup} from './work-view.js';
+import {useIsolation} from './hooks/use-work.js';
 
 export type {OrchestratorView} from './view.js';
 
@@ -50,6 +52,10 @@ export type AppProps = {
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
 	/** What the approval screen says about a phase (files owned today, agents on PATH): a lookup, computed by the engine, not here. */
 	readonly phaseInfo?: (phaseIndex: number, plan: Plan) => PhaseInfo | undefined;
+	/** What a task changed (files, +/-, patch): the engine's record, for `d` and the files columns. */
+	readonly taskChanges?: TaskChangesLookup;
+	/** Where tasks work (worktree or shared), and worktree preparation progress. */
+	readonly isolation?: IsolationLookup;
 };
 
 const finalStates = new Set(['invalid', 'done', 'failed', 'aborted']);
@@ -71,7 +77,9 @@ export function App({color, fps = 10, now = Date.now, clock: given, ...rest}: Ap
 
 type RootProps = Omit<AppProps, 'color' | 'fps' | 'now' | 'clock'>;
 
-function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo}: RootProps) {
+function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo, taskChanges, isolation: isolationLookup}: RootProps) {
+	const isolation = useIsolation(isolationLookup);
+	const work = {...(taskChanges ? {taskChanges} : {}), ...(isolation ? {isolation} : {})};
 	const snapshot = useOrchestrator(actor);
 	const {columns: width, rows} = useTerminalSize();
 	const state = String(snapshot.value);
@@ -95,10 +103,10 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 			break;
 		case 'reviewing':
 		case 'invalid':
-			screen = <ReviewScreen {...common} onExit={onExit} {...(onEditPlanFile ? {onEditPlanFile} : {})} />;
+			screen = <ReviewScreen {...common} {...work} onExit={onExit} {...(onEditPlanFile ? {onEditPlanFile} : {})} />;
 			break;
 		case 'awaitingApproval':
-			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} info={approvalInfo} />;
+			screen = <ApprovalScreen {...common} {...work} ownedFileCounts={ownedFileCounts} info={approvalInfo} />;
 			break;
 		case 'phaseFailed':
 			screen = <PhaseFailedScreen {...common} />;
@@ -106,11 +114,11 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 		case 'done':
 		case 'failed':
 		case 'aborted':
-			screen = <SummaryScreen {...common} onExit={onExit} onWriteBack={onWriteBack} />;
+			screen = <SummaryScreen {...common} {...work} onExit={onExit} onWriteBack={onWriteBack} />;
 			break;
 		default:
 			// running, verifying, conflict (and any state added later): the live grid.
-			screen = <RunScreen {...common} store={store} terminalRows={rows} onEditPlan={onEditPlan} />;
+			screen = <RunScreen {...common} {...work} store={store} terminalRows={rows} onEditPlan={onEditPlan} />;
 	}
 	// A full-screen layer hides the screen rather than unmounting it, so the focus, the picked
 	// suspect and the scroll position are still there when the user comes back.
@@ -121,7 +129,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 				{screen}
 				<OverlayDialog control={control} send={send} width={width} />
 			</Box>
-			<FullScreenLayer control={control} context={context} store={store} sanitize={sanitize} width={width} height={height} state={state} />
+			<FullScreenLayer control={control} context={context} store={store} sanitize={sanitize} width={width} height={height} state={state} {...work} />
 		</Box>
 	);
 }

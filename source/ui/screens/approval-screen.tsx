@@ -10,6 +10,9 @@ import {PhaseTimeline} from '../components/phase-timeline.js';
 import {KeyBar} from '../components/key-bar.js';
 import {dependentsOf, truncate} from '../format.js';
 import {commandColumn, sharedWordsFor} from '../task-columns.js';
+import {wrapHanging} from '../wrap.js';
+import {changeTotals, earlierTasks, fileWords, isolationWords, type IsolationView, type TaskChangesLookup} from '../work-view.js';
+import {useTaskChanges} from '../hooks/use-work.js';
 
 type Props = {
 	readonly snapshot: OrchestratorSnapshot;
@@ -22,12 +25,18 @@ type Props = {
 	readonly ownedFileCounts?: Readonly<Record<string, number>>;
 	/** Agents found and missing for this phase, when the caller looked. */
 	readonly info?: PhaseInfo;
+	/** What the earlier phases' tasks changed. */
+	readonly taskChanges?: TaskChangesLookup;
+	/** Where the phase's tasks will work (and worktree preparation progress). */
+	readonly isolation?: IsolationView;
 };
 
 /** a/Enter approve, A approve all, s skip (naming the dependents skipped too), q abort. */
-export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts: counts, info}: Props) {
+export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts: counts, info, taskChanges, isolation}: Props) {
 	const ownedFileCounts = info?.ownedFileCounts ?? counts;
 	const {context} = snapshot;
+	const earlier = earlierTasks(context.plan, context.phaseIndex).filter(id => context.tasks[id]?.endedAt !== undefined);
+	const earlierChanges = useTaskChanges(taskChanges, earlier, context.tasks);
 	const phase = context.plan.phases[context.phaseIndex];
 	const tasks = phase?.tasks ?? [];
 	useKeys(
@@ -63,10 +72,30 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 		...(info && info.agentsFound.length > 0 ? [{text: ` Agents found on PATH: ${info.agentsFound.join(', ')}.`, missing: false}] : []),
 		...(info?.agentsMissing ?? []).map(m => ({text: ` ${m.agent} is not installed (needed by ${m.tasks.join(', ')}): ${m.install}`, missing: true})),
 	];
-	// Header, timeline, blank, phase line, blank, skip line, agent lines, key bar.
-	const room = Math.max(0, height - 7 - agentLines.length);
+	const isolationLines = (() => {
+		const words = isolationWords(isolation);
+		return words ? wrapHanging(` ${words}`, width, '   ').slice(0, 2) : [];
+	})();
+	// Header, timeline, blank, phase line, blank, skip line, agent lines, isolation, key bar.
+	const room = Math.max(0, height - 7 - agentLines.length - isolationLines.length);
 	const shown = tasks.length > room ? tasks.slice(0, Math.max(0, room - 1)) : tasks;
 	const hidden = tasks.length - shown.length;
+	// What the earlier phases changed, per task, in the lines the phase's own tasks leave.
+	const changed = earlier.flatMap(id => {
+		const found = earlierChanges.get(id);
+		return found && found.files.length > 0 ? [{id, files: found.files}] : [];
+	});
+	const changeRoom = Math.max(0, room - shown.length - (hidden > 0 ? 1 : 0) - 2);
+	const changeIdWidth = Math.max(4, ...changed.map(c => c.id.length)) + 2;
+	const changeLines =
+		changed.length === 0 || changeRoom < 2
+			? []
+			: [
+					' Changed by earlier phases:',
+					...changed
+						.slice(0, changeRoom - 1)
+						.map(({id, files}) => truncate(`   ${id.padEnd(changeIdWidth)}${changeTotals(files).padEnd(20)}${files.map(fileWords).join(' · ')}`, width)),
+				];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Header context={context} width={width} note="waiting for you" />
@@ -93,6 +122,17 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 			{agentLines.map(line => (
 				<Text key={line.text} wrap="truncate-end" color={line.missing ? 'red' : undefined} dimColor={!line.missing}>
 					{line.text}
+				</Text>
+			))}
+			{isolationLines.map((line, i) => (
+				<Text key={`isolation-${i}`} wrap="truncate-end" dimColor>
+					{line}
+				</Text>
+			))}
+			{changeLines.length > 0 ? <Text> </Text> : null}
+			{changeLines.map((line, i) => (
+				<Text key={`changed-${i}`} wrap="truncate-end" bold={i === 0}>
+					{line}
 				</Text>
 			))}
 			<Box flexGrow={1} />
