@@ -23,7 +23,7 @@ import {appendEvent, readEvents} from '../runner/journal.js';
 export type TaskChanges = {readonly files: readonly TaskFileChange[]; readonly patch: string};
 
 /** The journal entry a task's changes are recorded in (worktree isolation writes the same). */
-export type TaskChangesEntry = {readonly type: 'task.changes'; readonly task: string; readonly files: readonly TaskFileChange[]};
+export type TaskChangesEntry = {readonly type: 'task.changes'; readonly at: number; readonly task: string; readonly files: readonly TaskFileChange[]};
 
 /**
  * The last recorded changes of `taskId` in the run folder `runDir`, with its patch ('' when
@@ -118,7 +118,7 @@ export function createSharedChangeRecorder(options: RecorderOptions): {note(entr
 		const diff = await diffAgainst(facts, commit, pathspecs);
 		if (!diff) return;
 		writePatch(patchPath(runDir, taskId), diff.patch);
-		const entry: TaskChangesEntry = {type: 'task.changes', task: taskId, files: diff.files};
+		const entry: TaskChangesEntry = {type: 'task.changes', at: Date.now(), task: taskId, files: diff.files};
 		appendEvent(runDir, entry);
 		options.onRecorded?.(entry);
 	};
