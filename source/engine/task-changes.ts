@@ -142,8 +142,9 @@ async function diffAgainst(facts: RepoFacts, commit: string, pathspecs: readonly
 		if (existsSync(userIndex)) copyFileSync(userIndex, indexFile);
 		else if (!(await git(['read-tree', commit], {cwd: facts.top, env})).ok) return undefined;
 		// `add -A` fails on a pathspec that matches nothing (an owned folder not made yet): each
-		// one is added on its own, the exclusion with it.
-		for (const spec of pathspecs.slice(0, -1)) await git(['add', '-A', '--', spec, pathspecs.at(-1)!], {cwd: facts.top, env});
+		// one is added on its own. Not with the exclusion: beside a glob, it made git skip new
+		// files (git 2.x, checked); the diff below leaves .fanout out instead.
+		for (const spec of pathspecs.filter(p => !p.startsWith(':(exclude'))) await git(['add', '-A', '--', spec], {cwd: facts.top, env});
 		const base = ['diff', '--cached', '-M', ...DIFF_FLAGS];
 		const [raw, numstat, patch] = await Promise.all([
 			git([...base, '--raw', '-z', '--no-abbrev', commit, '--', ...pathspecs], {cwd: facts.top, env}),
