@@ -7,7 +7,7 @@ import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup, render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
-import type {Conflict, OrchestratorContext} from '../../source/machine/types.js';
+import type {Conflict, OrchestratorContext, TaskRun} from '../../source/machine/types.js';
 import type {IsolationView, TaskChanges} from '../../source/ui/work-view.js';
 import {ARROW_DOWN, ESCAPE, FakeView, MemoryStore, NOW, T0, makeContext, plain, samplePlan, setSize, taskRun, tick} from './helpers.js';
 
@@ -41,7 +41,7 @@ const apiChanges: TaskChanges = {
 
 function doneContext(extra: Partial<OrchestratorContext> = {}): OrchestratorContext {
 	const plan = samplePlan();
-	const tasks: OrchestratorContext['tasks'] = {};
+	const tasks: Record<string, TaskRun> = {};
 	plan.phases.forEach((phase, phaseIndex) => {
 		for (const t of phase.tasks) tasks[t.id] = taskRun(t.id, phaseIndex, {status: 'passed', startedAt: T0, endedAt: T0 + 5000, exitCode: 0});
 	});
@@ -137,7 +137,8 @@ test('d on a running task in the grid says its changes come when it ends; shared
 	await tick();
 	assert.match(plain(app.lastFrame()), /api-logging is still running: its changes are recorded when it ends\./);
 	app.stdin.write(ESCAPE);
-	await tick();
+	await tick(60);
+	assert.match(plain(app.lastFrame()), /d diff/);
 	app.stdin.write('\t');
 	await tick();
 	app.stdin.write('d');
