@@ -109,7 +109,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 			screen = <ApprovalScreen {...common} {...work} ownedFileCounts={ownedFileCounts} info={approvalInfo} />;
 			break;
 		case 'phaseFailed':
-			screen = <PhaseFailedScreen {...common} />;
+			screen = <PhaseFailedScreen {...common} {...work} />;
 			break;
 		case 'done':
 		case 'failed':

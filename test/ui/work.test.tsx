@@ -266,3 +266,21 @@ test('conflict in worktree mode: the culprit is exact, and partial changes are n
 	assert.match(frame, /partial changes: none kept \(a task that starts again gets a fresh worktree\)/);
 	assert.ok(frame.split('\n').length <= 39);
 });
+
+test('phase failed: r names the tasks it starts again and what happens to their partial changes', async () => {
+	const context = makeContext(samplePlan(), {
+		phases: ['failed', 'pending', 'pending'],
+		tasks: {
+			'api-logging': taskRun('api-logging', 0, {status: 'failed', startedAt: T0, endedAt: T0 + 1000, exitCode: 1, reason: 'exit code 1'}),
+			'db-logging': taskRun('db-logging', 0, {status: 'passed', startedAt: T0, endedAt: T0 + 1000}),
+			'utils-logging': taskRun('utils-logging', 0, {status: 'stopped', startedAt: T0, endedAt: T0 + 1000}),
+		},
+	});
+	const shared = mount({state: 'phaseFailed', context, isolation: {mode: 'shared'}});
+	await tick();
+	assert.match(plain(shared.app.lastFrame()), /r starts again: api-logging, utils-logging · partial changes: they stay in the working tree/);
+	cleanup();
+	const worktree = mount({state: 'phaseFailed', context, isolation: {mode: 'worktree'}});
+	await tick();
+	assert.match(plain(worktree.app.lastFrame()), /r starts again: api-logging, utils-logging · partial changes: none kept/);
+});
