@@ -80,7 +80,7 @@ const DIFF_FLAGS = ['--no-ext-diff', '--no-textconv', '--no-color', '--src-prefi
 
 /**
  * Records `task.changes` for tasks of a shared working tree in a git repository. Feed it every
- * journal entry; `settled()` resolves once every recording started so far is written.
+ * journal entry; `settled()` resolves once every snapshot and recording started so far is done.
  * Outside a git repository (or with no commit) it records nothing.
  */
 export function createSharedChangeRecorder(options: RecorderOptions): {note(entry: JournalEntry): void; settled(): Promise<void>} {
@@ -124,7 +124,7 @@ export function createSharedChangeRecorder(options: RecorderOptions): {note(entr
 	};
 	return {
 		note(entry) {
-			if (entry.type === 'phase.awaiting' || entry.type === 'phase.started') void snapshotOf(entry.phaseIndex);
+			if (entry.type === 'phase.awaiting' || entry.type === 'phase.started') track(snapshotOf(entry.phaseIndex).then(() => undefined));
 			else if (entry.type === 'task.exited') track(record(entry.taskId).catch(() => undefined));
 		},
 		async settled() {

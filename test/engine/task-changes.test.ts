@@ -55,7 +55,8 @@ test('records what a task changed in its owned paths and the stray files it touc
 	const ws = folder({'src/api/a.js': 'one\ntwo\n', 'src/api/gone.js': 'x\n', 'src/db/b.js': 'db\n', 'History.md': '# history\n'}, true);
 	const {runDir, recorder, recorded} = recorderFor(ws, {api: run('api', {changedFiles: ['History.md']}), db: run('db')});
 	recorder.note(entry({type: 'phase.started', at: 1, phaseIndex: 0, name: 'one', tasks: ['api', 'db']}));
-	await new Promise(resolve => setTimeout(resolve, 300));
+	// The phase's snapshot is taken before the task writes.
+	await recorder.settled();
 	writeFileSync(join(ws, 'src/api/a.js'), 'one\nTWO\nthree\n');
 	writeFileSync(join(ws, 'src/api/new.js'), 'fresh\n');
 	unlinkSync(join(ws, 'src/api/gone.js'));
