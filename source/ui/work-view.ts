@@ -101,7 +101,7 @@ export function evidenceWords(evidence: SuspectEvidence): string {
 export function partialChangesWords(mode: IsolationView['mode'] | undefined): string {
 	return mode === 'worktree'
 		? 'partial changes: none kept (a task that starts again gets a fresh worktree)'
-		: 'partial changes: they stay in the working tree; the task starts again on top of them';
+		: 'partial changes stay in the working tree: the task starts on top of them';
 }
 
 /** The tasks of the phases before `phaseIndex` that changed files, in plan order. */

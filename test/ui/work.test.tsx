@@ -9,7 +9,7 @@ import {cleanup, render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
 import type {Conflict, OrchestratorContext, TaskRun} from '../../source/machine/types.js';
 import type {IsolationView, TaskChanges} from '../../source/ui/work-view.js';
-import {ARROW_DOWN, ESCAPE, FakeView, MemoryStore, NOW, T0, makeContext, plain, samplePlan, setSize, taskRun, tick} from './helpers.js';
+import {ARROW_DOWN, ESCAPE, FakeView, eventually, MemoryStore, NOW, T0, makeContext, plain, samplePlan, setSize, taskRun, tick} from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -77,7 +77,7 @@ test('summary: d opens the selected task`s diff, coloured, with its files first;
 	const {app} = mount({state: 'done', context: doneContext(), changes: {'api-logging': apiChanges}, color: true});
 	await tick();
 	app.stdin.write('d');
-	await tick();
+	await eventually(() => assert.match(plain(app.lastFrame()), /diff · api-logging/));
 	const raw = app.lastFrame() ?? '';
 	const frame = plain(raw);
 	assert.match(frame, /diff · api-logging · 2 files \+3 -1/);
@@ -94,8 +94,7 @@ test('summary: d opens the selected task`s diff, coloured, with its files first;
 	assert.doesNotMatch(raw, /\u001B\[31mred/);
 	assert.match(frame, /\+\/\/ done red/);
 	app.stdin.write(ESCAPE);
-	await tick();
-	assert.match(plain(app.lastFrame()), /phase +task +status/);
+	await eventually(() => assert.match(plain(app.lastFrame()), /phase +task +status/));
 });
 
 test('the diff fits the terminal, cuts long lines at the width, scrolls, and paints nothing without colour', async () => {
@@ -111,14 +110,12 @@ test('the diff fits the terminal, cuts long lines at the width, scrolls, and pai
 	assert.match(raw, /line 9 of 18/);
 	assert.doesNotMatch(raw, /export const added/);
 	app.stdin.write('G');
-	await tick();
-	assert.match(plain(app.lastFrame()), /\+export const added = true;/);
+	await eventually(() => assert.match(plain(app.lastFrame()), /\+export const added = true;/));
 	assert.match(plain(app.lastFrame()), /line 18 of 18/);
 	app.stdin.write('g');
 	await tick();
 	app.stdin.write(ARROW_DOWN);
-	await tick();
-	assert.match(plain(app.lastFrame()), /line 10 of 18/);
+	await eventually(() => assert.match(plain(app.lastFrame()), /line 10 of 18/));
 });
 
 test('d on a running task in the grid says its changes come when it ends; shared mode without git says so', async () => {
@@ -140,10 +137,10 @@ test('d on a running task in the grid says its changes come when it ends; shared
 	await tick(60);
 	assert.match(plain(app.lastFrame()), /d diff/);
 	app.stdin.write('\t');
-	await tick();
+	// The focus moves to db-logging (its pane gets the heavy border) before d is pressed.
+	await eventually(() => assert.match(plain(app.lastFrame()), /║ \S+ db-logging/));
 	app.stdin.write('d');
-	await tick();
-	assert.match(plain(app.lastFrame()), /Changes unknown: in shared mode without git, fanout records no diff for db-logging\./);
+	await eventually(() => assert.match(plain(app.lastFrame()), /Changes unknown: in shared mode without git, fanout records no diff for db-logging\./));
 });
 
 test('summary: a files column with +/- and the selected task`s files; at 80 columns the count stays', async () => {
@@ -220,13 +217,13 @@ test('conflict in the shared tree: each suspect with what it was doing, and the 
 	assert.match(frame, /1 api-logging +running at the time/);
 	assert.match(frame, /2 db-logging +ended 00:03 before/);
 	assert.match(frame, /3 utils-logging +running at the time/);
-	assert.match(frame, /one shared working tree; isolation: worktree \(a git repo with a commit\) names the culprit exactly/);
+	assert.match(frame, /evidence: +one shared tree; isolation: worktree would name the culprit exactly/);
 	app.stdin.write('1');
 	await tick();
 	frame = plain(app.lastFrame());
 	assert.match(frame, /starts again: api-logging \(g: now, d: in a new phase; s and q: no\)/);
 	assert.match(frame, /also starts again after g, d or s: utils-logging/);
-	assert.match(frame, /partial changes: they stay in the working tree; the task starts again on top of them/);
+	assert.match(frame, /partial changes stay in the working tree: the task starts on top of them/);
 	app.stdin.write('d');
 	await tick();
 	assert.deepEqual(view.sent.at(-1), {type: 'conflict.decide', choice: 'defer', taskId: 'api-logging'});
@@ -278,7 +275,7 @@ test('phase failed: r names the tasks it starts again and what happens to their 
 	});
 	const shared = mount({state: 'phaseFailed', context, isolation: {mode: 'shared'}});
 	await tick();
-	assert.match(plain(shared.app.lastFrame()), /r starts again: api-logging, utils-logging · partial changes: they stay in the working tree/);
+	assert.match(plain(shared.app.lastFrame()), /r starts again: api-logging, utils-logging · partial changes stay in the working tree/);
 	cleanup();
 	const worktree = mount({state: 'phaseFailed', context, isolation: {mode: 'worktree'}});
 	await tick();

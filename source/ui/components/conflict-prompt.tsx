@@ -98,7 +98,7 @@ export function conflictPromptModel({conflict, waiting, plan, phaseIndex, tasks,
 		: suspects.length > 1
 			? isolation === 'worktree'
 				? 'evidence:  the change is in the main workspace, outside every worktree'
-				: 'evidence:  one shared working tree; isolation: worktree (a git repo with a commit) names the culprit exactly'
+				: 'evidence:  one shared tree; isolation: worktree would name the culprit exactly'
 			: undefined;
 	return {
 		title: `Conflict · phase ${phaseIndex + 1}${phase ? ` · ${phase.name}` : ''}`,
@@ -113,7 +113,7 @@ export function conflictPromptModel({conflict, waiting, plan, phaseIndex, tasks,
 		evidence: suspects.map(id => byId.get(id) ?? ''),
 		...(evidenceNote ? {evidenceNote} : {}),
 		grantWords: passed ? `give ${subject} the path and accept the change as its work` : `give ${subject} the path and run it again now`,
-		deferWords: `run ${subject} again in a new phase after this one, owning the path`,
+		deferWords: `run ${subject} in a new phase after this one, owning the path`,
 		restart,
 		culprit,
 		grantOffered: culprit !== undefined && others.length === 0,
