@@ -16,6 +16,7 @@ import type {Plan} from '../plan/types.js';
 import {watchWorkspace} from '../runner/watcher.js';
 import type {Watcher} from '../runner/watcher.js';
 import {createPhaseEndCheck} from './phase-end.js';
+import {createSharedChangeRecorder, createTaskChangesReader} from './task-changes.js';
 import {createTaskActor} from './task-actor.js';
 import type {Engine, EngineOptions, OrchestratorActor, RunHandle} from './types.js';
 import {createVerifyActor} from './verify-actor.js';
@@ -137,11 +138,25 @@ export function createEngine(options: EngineOptions): Engine {
 	});
 	const actor = createActor(machine, {input: machineInput(options, git)});
 	ref.actor = actor;
+	// What each task changed (`d`, the files columns): read from the run folder; in the shared
+	// working tree of a git repository, recorded here at each task's end.
+	const changes = createTaskChangesReader(runDir);
+	const recorder = createSharedChangeRecorder({
+		workspace,
+		runDir,
+		context: run.context,
+		onRecorded: entry => {
+			changes.forget(entry.task);
+			options.onJournal?.(entry as unknown as JournalEntry);
+		},
+	});
 	actor.on('*', (entry: JournalEntry) => {
 		// The task's pid is its process group (spawned detached): resume kills by it.
 		const record = entry.type === 'task.started' ? {...entry, pgid: entry.pid} : entry;
 		appendEvent(runDir, record);
 		onDecision(entry);
+		// Worktree phases record their own changes (engine/isolation.ts); the shared tree of a git repository is recorded here.
+		if (!inWorktree(actor.getSnapshot().context.phaseIndex)) recorder.note(entry);
 		if (entry.type === 'phase.awaiting') void phaseEnd.quietSnapshot().catch(() => undefined);
 		options.onJournal?.(entry);
 	});
@@ -160,9 +175,10 @@ export function createEngine(options: EngineOptions): Engine {
 
 	let stopGuard: (() => void) | undefined;
 	let resolveFinished: () => void = () => undefined;
+	// Finished once the machine is, and the last task's changes are recorded.
 	const finished = new Promise<void>(resolve => {
 		resolveFinished = resolve;
-	});
+	}).then(() => recorder.settled());
 	actor.subscribe({
 		next: snapshot => {
 			if (snapshot.status === 'done') resolveFinished();
@@ -240,6 +256,8 @@ export function createEngine(options: EngineOptions): Engine {
 		taskChanges(taskId) {
 			const known = worktrees?.taskChanges(taskId);
 			if (known && known.files.length > 0) return known;
+			const recorded = changes.read(taskId);
+			if (recorded) return recorded;
 			// From the run folder (a resumed run, or a run read back): the last task.changes entry and the patch.
 			let files: readonly TaskFileChange[] | undefined;
 			try {

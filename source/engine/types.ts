@@ -10,8 +10,8 @@ import type {LineBatchSink} from '../runner/headless-sink.js';
 import type {TaskOutputStore} from '../runner/output.js';
 import type {PhaseInfo} from '../runner/phase-info.js';
 import type {FaultNotice} from './fault.js';
-import type {TaskFileChange} from '../plan/conflict.js';
 import type {IsolationInfo} from './isolation.js';
+import type {TaskChanges} from './task-changes.js';
 
 /** Everything the engine needs for one run. */
 export type EngineOptions = {
@@ -75,7 +75,7 @@ export type Engine = {
 	 * What a task changed in its worktree (worktree isolation): the files with line counts and the
 	 * unified patch, from its last end; undefined when nothing was recorded (shared mode, not ended).
 	 */
-	taskChanges(taskId: string): {readonly files: readonly TaskFileChange[]; readonly patch: string} | undefined;
+	taskChanges(taskId: string): TaskChanges | undefined;
 };
 
 /**

@@ -65,7 +65,9 @@ export function headlessDriver(plan: Plan, options: HeadlessOptions, out: Headle
 			if (!options.json) {
 				const line = outcomeLine(context, code);
 				const {runDir} = options;
-				out.stdout(formatSummary(context, line, {color: out.color, runDir, workspace: context.workspace, logPathOf: key => logPathFor(runDir, key)}));
+				out.stdout(
+					formatSummary(context, line, {color: out.color, runDir, workspace: context.workspace, logPathOf: key => logPathFor(runDir, key), changesOf: id => engine.taskChanges(id)?.files}),
+				);
 			}
 			const conflict = context.outcome === 'conflict' ? context.conflicts[0] : undefined;
 			if (conflict && conflict.taskId === undefined && conflict.suspects.length > 1) {

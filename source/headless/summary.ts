@@ -1,5 +1,6 @@
-// The end-of-run text of a headless run: a table of every task, then every task's completion
-// report (never dropped), then where the logs and the journal are. Pure: returns a string.
+// The end-of-run text of a headless run: a table of every task, then the files each task
+// changed (with +/- lines, when recorded), every task's completion report (never dropped),
+// then where the logs and the journal are. Pure: returns a string.
 
 import {relative} from 'node:path';
 import {summaryRows, totalCost} from '../machine/selectors.js';
@@ -7,13 +8,23 @@ import type {SummaryRow} from '../machine/selectors.js';
 import type {OrchestratorContext} from '../machine/types.js';
 import type {TaskStatus} from '../plan/types.js';
 import {sanitizeLine, stripColour} from '../text/sanitize.js';
+import type {TaskFileChange} from '../runner/git/types.js';
 
 type Options = {
 	readonly color: boolean;
 	readonly runDir: string;
 	readonly workspace: string;
 	readonly logPathOf: (key: string) => string;
+	/** The files a task changed, as recorded (undefined: nothing recorded, e.g. shared mode without git). */
+	readonly changesOf?: (taskId: string) => readonly TaskFileChange[] | undefined;
 };
+
+/** One changed file: "src/a.ts  +3 -1", "(deleted)", "(renamed from x)", "binary". */
+export function changedFileLine(change: TaskFileChange): string {
+	const what = change.status === 'modified' ? '' : change.status === 'renamed' && change.from ? ` (renamed from ${change.from})` : ` (${change.status})`;
+	const counts = change.binary ? 'binary' : `+${change.added ?? 0} -${change.removed ?? 0}`;
+	return `${change.path}${what}  ${counts}`;
+}
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\u001B[${code}m${text}\u001B[0m` : text);
 
@@ -71,6 +82,22 @@ export function formatSummary(ctx: OrchestratorContext, outcomeLine: string, opt
 	});
 	const cost = totalCost(ctx);
 	if (cost > 0) out.push('', `total cost: $${cost.toFixed(2)}`);
+	const changed = options.changesOf
+		? rows.flatMap(row => {
+				const files = options.changesOf?.(row.task);
+				return files && files.length > 0 ? [{task: row.task, files}] : [];
+			})
+		: [];
+	if (changed.length > 0) {
+		out.push('', paint(options.color, '1', 'Changed files'));
+		for (const {task, files} of changed) {
+			const added = files.reduce((sum, f) => sum + (f.added ?? 0), 0);
+			const removed = files.reduce((sum, f) => sum + (f.removed ?? 0), 0);
+			out.push(paint(options.color, '1', `— ${task}: ${files.length} ${files.length === 1 ? 'file' : 'files'} +${added} -${removed}`));
+			// Paths come from the task's work: sanitized like any task output.
+			for (const file of files) out.push(`  ${stripColour(sanitizeLine(changedFileLine(file)))}`);
+		}
+	}
 	const reported = rows.filter(r => r.report !== undefined && r.report.trim() !== '');
 	if (reported.length > 0) {
 		out.push('', paint(options.color, '1', 'Completion reports'));

@@ -22,6 +22,8 @@ import {ApprovalScreen} from './screens/approval-screen.js';
 import {RunScreen, type EditPlan} from './screens/run-screen.js';
 import {PhaseFailedScreen} from './screens/phase-failed-screen.js';
 import {SummaryScreen, type WriteBack} from './screens/summary-screen.js';
+import type {IsolationLookup, TaskChangesLookup} from './work-view.js';
+import {useIsolation} from './hooks/use-work.js';
 
 export type {OrchestratorView} from './view.js';
 
@@ -54,6 +56,10 @@ export type AppProps = {
 	readonly phaseInfo?: (phaseIndex: number, plan: Plan) => PhaseInfo | undefined;
 	/** Keys typed while the app started arrive as one chunk: split them into keys (tui.tsx sets it). */
 	readonly startupKeys?: boolean;
+	/** What a task changed (files, +/-, patch): the engine's record, for `d` and the files columns. */
+	readonly taskChanges?: TaskChangesLookup;
+	/** Where tasks work (worktree or shared), and worktree preparation progress. */
+	readonly isolation?: IsolationLookup;
 };
 
 const finalStates = new Set(['invalid', 'done', 'failed', 'aborted']);
@@ -75,7 +81,9 @@ export function App({color, fps = 10, now = Date.now, clock: given, startupKeys 
 
 type RootProps = Omit<AppProps, 'color' | 'fps' | 'now' | 'clock' | 'startupKeys'>;
 
-function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo, closing = false}: RootProps) {
+function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sanitize = sanitizeLine, ownedFileCounts, phaseInfo, closing = false, taskChanges, isolation: isolationLookup}: RootProps) {
+	const isolation = useIsolation(isolationLookup);
+	const work = {...(taskChanges ? {taskChanges} : {}), ...(isolation ? {isolation} : {})};
 	const snapshot = useOrchestrator(actor);
 	const {columns: width, rows} = useTerminalSize();
 	const state = String(snapshot.value);
@@ -107,22 +115,22 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 			break;
 		case 'reviewing':
 		case 'invalid':
-			screen = <ReviewScreen {...common} onExit={onExit} {...(onEditPlanFile ? {onEditPlanFile} : {})} />;
+			screen = <ReviewScreen {...common} {...work} onExit={onExit} {...(onEditPlanFile ? {onEditPlanFile} : {})} />;
 			break;
 		case 'awaitingApproval':
-			screen = <ApprovalScreen {...common} ownedFileCounts={ownedFileCounts} info={approvalInfo} laterMissing={laterMissing} />;
+			screen = <ApprovalScreen {...common} {...work} ownedFileCounts={ownedFileCounts} info={approvalInfo} laterMissing={laterMissing} />;
 			break;
 		case 'phaseFailed':
-			screen = <PhaseFailedScreen {...common} />;
+			screen = <PhaseFailedScreen {...common} {...work} />;
 			break;
 		case 'done':
 		case 'failed':
 		case 'aborted':
-			screen = <SummaryScreen {...common} onExit={onExit} onWriteBack={onWriteBack} closing={closing} />;
+			screen = <SummaryScreen {...common} {...work} onExit={onExit} onWriteBack={onWriteBack} closing={closing} />;
 			break;
 		default:
 			// running, verifying, conflict (and any state added later): the live grid.
-			screen = <RunScreen {...common} store={store} terminalRows={rows} onEditPlan={onEditPlan} />;
+			screen = <RunScreen {...common} {...work} store={store} terminalRows={rows} onEditPlan={onEditPlan} />;
 	}
 	// A full-screen layer hides the screen rather than unmounting it, so the focus, the picked
 	// suspect and the scroll position are still there when the user comes back.
@@ -133,7 +141,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 				{screen}
 				<OverlayDialog control={control} send={send} width={width} />
 			</Box>
-			<FullScreenLayer control={control} context={context} store={store} sanitize={sanitize} width={width} height={height} state={state} />
+			<FullScreenLayer control={control} context={context} store={store} sanitize={sanitize} width={width} height={height} state={state} {...work} />
 		</Box>
 	);
 }

@@ -33,6 +33,7 @@ const liveGrid: HelpSection = [
 		['←↑↓→ h j k l', 'move the focus (many tasks: one row each, ↑↓ move)'],
 		['tab / shift-tab', 'next / previous task'],
 		['enter', "open the focused task's log"],
+		['d', "open the focused task's diff (in a conflict, d defers)"],
 		['x', 'stop the focused task (asks first)'],
 		['r', 'retry the focused task when it failed'],
 		['q', 'abort the run (asks first)'],
@@ -40,6 +41,8 @@ const liveGrid: HelpSection = [
 ];
 
 const taskLog: HelpSection = ['Task log', [['↑↓ j k', 'scroll'], ['PgUp / PgDn', 'page'], ['g / G', 'top / follow the end'], ['esc', 'back']]];
+
+const taskDiff: HelpSection = ['Task diff', [['↑↓ j k', 'scroll'], ['PgUp / PgDn', 'page'], ['g / G', 'top / end'], ['esc', 'back']]];
 
 const conflict: HelpSection = [
 	'Conflict',
@@ -69,6 +72,7 @@ const summary: HelpSection = [
 	[
 		['↑↓ j k', 'pick a task'],
 		['enter', 'open its log'],
+		['d', 'open its diff (what it changed)'],
 		['w', 'write the revised plan back (after a re-plan)'],
 		['q', 'quit with the run’s exit code'],
 	],
@@ -77,7 +81,7 @@ const summary: HelpSection = [
 const anywhere: HelpSection = ['Anywhere', [['?', 'this help (↑↓ PgUp PgDn scroll it)'], ['ctrl-c', 'twice: stop everything now']]];
 
 /** Every section of a run, in the order a run meets them (the help when the screen is unknown). */
-export const allRunSections: readonly HelpSection[] = [planReview, phaseApproval, liveGrid, taskLog, conflict, phaseFailed, summary, anywhere];
+export const allRunSections: readonly HelpSection[] = [planReview, phaseApproval, liveGrid, taskLog, taskDiff, conflict, phaseFailed, summary, anywhere];
 
 /** The help of the run screen shown in machine state `state`: its own keys first, then what applies everywhere. */
 export function runHelp(state: string | undefined): {readonly title: string; readonly sections: readonly HelpSection[]} {
@@ -90,7 +94,7 @@ export function runHelp(state: string | undefined): {readonly title: string; rea
 			return {title: 'phase approval', sections: [phaseApproval, anywhere]};
 		case 'running':
 		case 'verifying':
-			return {title: 'live grid', sections: [liveGrid, taskLog, anywhere]};
+			return {title: 'live grid', sections: [liveGrid, taskLog, taskDiff, anywhere]};
 		case 'conflict':
 			return {title: 'conflict', sections: [conflict, liveGrid, taskLog, anywhere]};
 		case 'phaseFailed':
@@ -98,7 +102,7 @@ export function runHelp(state: string | undefined): {readonly title: string; rea
 		case 'done':
 		case 'failed':
 		case 'aborted':
-			return {title: 'summary', sections: [summary, taskLog, anywhere]};
+			return {title: 'summary', sections: [summary, taskLog, taskDiff, anywhere]};
 		default:
 			return {title: 'every screen', sections: allRunSections};
 	}

@@ -14,6 +14,7 @@ import type {EditPlanRequest, Engine} from '../engine/types.js';
 import {InkWriter, lendTerminal, SHOW_CURSOR} from './lend-terminal.js';
 import {FaultPanel} from './components/fault-panel.js';
 import {ColorContext} from './theme.js';
+import type {IsolationView} from './work-view.js';
 
 export type InteractiveOptions = {
 	readonly color: boolean;
@@ -91,6 +92,10 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 			else engine.actor.send(event);
 		},
 	};
+	// What tasks changed and where they work: asked of the engine (the isolation engine sets
+	// `isolation`; without it every task works in the shared tree).
+	const taskChanges = (taskId: string) => engine.taskChanges(taskId);
+	const isolation = (): IsolationView => (engine as Engine & {readonly isolation?: IsolationView}).isolation ?? {mode: 'shared'};
 	// Frames are paced by what they cost: Ink reports each one's build time to the clock.
 	const clock = createClock(10);
 	const frame = (closing: boolean) => (
@@ -106,6 +111,8 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 				{...(options.planFileEditable ? {onEditPlanFile: () => leave('edit-plan')} : {})}
 				onWriteBack={options.writeBack}
 				phaseInfo={(phaseIndex, plan) => engine.phaseInfo(phaseIndex, plan)}
+				taskChanges={taskChanges}
+				isolation={isolation}
 				{...(onEditPlan ? {onEditPlan} : {})}
 			/>
 			<InkWriter onWriter={onWriter} />

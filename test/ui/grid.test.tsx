@@ -77,7 +77,7 @@ test('120x40: header, timeline and three panes side by side with their tails', a
 	assert.match(frame[5] ?? '', /║ src\/api\/\*\* +\$0\.31 ║│ src\/db\/\*\* +\$0\.11 ││ src\/utils\/\*\* +exit 0 │/);
 	assert.match(frame[6] ?? '', /edit src\/api\/users\.ts .*I'll add a logger to the pool first\. .*edited src\/utils\/log\.ts/);
 	assert.match(frame[9] ?? '', /✓ 41 passed/);
-	assert.equal(frame.at(-1), ' ←↑↓→ focus · enter log · x stop · r retry · ? keys · q quit');
+	assert.equal(frame.at(-1), ' ←↑↓→ focus · enter log · d diff · x stop · r retry · ? keys · q quit');
 	assert.equal(frame.length, 39);
 	// Elapsed comes from the injected clock: api started at T0, now is T0 + 2:14.
 	assert.match(frame[4] ?? '', /02:14 ║/);

@@ -1,4 +1,6 @@
-// The conflict prompt: what happened, in one sentence, and the choices by single key.
+// The conflict prompt: what happened, in one sentence, the evidence (the exact culprit in a
+// worktree; in the shared tree, what each suspect was doing at the time), the choices by single
+// key, and which tasks a choice starts again and what becomes of their partial changes.
 // It only calls onDecide; the screen turns choices into machine events.
 
 import {useState} from 'react';
@@ -9,6 +11,7 @@ import type {Plan} from '../../plan/types.js';
 import {ownershipIndex} from '../../plan/ownership.js';
 import {dependentsOf, truncate} from '../format.js';
 import {useColor} from '../theme.js';
+import {evidenceWords, partialChangesWords, suspectEvidence, type IsolationView} from '../work-view.js';
 
 /** Everything the prompt shows, worked out from the conflict and the plan. Pure. */
 export type ConflictPromptModel = {
@@ -20,6 +23,15 @@ export type ConflictPromptModel = {
 	readonly stopped?: string;
 	/** Suspects to pick from; empty when the culprit is known. */
 	readonly suspects: readonly string[];
+	/** What each suspect was doing when the change happened, in words, by suspect. */
+	readonly evidence: readonly string[];
+	/** One line of evidence about the culprit or the suspects ("exact: ..." / the suggestion). */
+	readonly evidenceNote?: string;
+	/** Words of the grant and defer choices (they depend on whether the culprit already passed). */
+	readonly grantWords: string;
+	readonly deferWords: string;
+	/** Which tasks start again after a choice and what happens to their partial changes. */
+	readonly restart: readonly string[];
 	readonly culprit?: string;
 	/** Grant is offered only when no other task of the phase owns the path. */
 	readonly grantOffered: boolean;
@@ -48,10 +60,12 @@ export type ConflictPromptInput = {
 	readonly refusal?: string;
 	/** The suspect the user picked, when the conflict names several. */
 	readonly picked?: string;
+	/** Where tasks work (undefined: shared, as without the isolation engine). */
+	readonly isolation?: IsolationView['mode'];
 };
 
 /** Works out the prompt's text and which choices are open. */
-export function conflictPromptModel({conflict, waiting, plan, phaseIndex, tasks, refusal, picked}: ConflictPromptInput): ConflictPromptModel {
+export function conflictPromptModel({conflict, waiting, plan, phaseIndex, tasks, refusal, picked, isolation = 'shared'}: ConflictPromptInput): ConflictPromptModel {
 	const culprit = conflict.taskId ?? picked;
 	const suspects = conflict.taskId === undefined ? conflict.suspects : [];
 	const phase = plan.phases[phaseIndex];
@@ -68,6 +82,26 @@ export function conflictPromptModel({conflict, waiting, plan, phaseIndex, tasks,
 	const who = culprit ?? `one of ${conflict.suspects.join(', ')}`;
 	const others = culprit === undefined ? [] : ownershipIndex(plan).ownersOf(conflict.path, phaseIndex).filter(id => id !== culprit);
 	const changed = culprit === undefined ? [] : (tasks[culprit]?.changedFiles ?? []);
+	const evidence = suspects.length > 0 ? suspectEvidence(conflict, tasks) : [];
+	const byId = new Map(evidence.map(e => [e.taskId, evidenceWords(e)]));
+	const passed = culprit !== undefined && tasks[culprit]?.status === 'passed';
+	const subject = culprit ?? 'the task';
+	// Tasks held by this conflict (stopped, waiting) start again once it is settled, whatever the choice.
+	const held = [...new Set([...(culprit === undefined ? [] : [culprit]), ...conflict.suspects])].filter(id => id !== culprit && tasks[id]?.status === 'conflicted');
+	const restartCulprit = culprit !== undefined && !passed;
+	const restart: string[] = [];
+	if (restartCulprit) restart.push(`starts again: ${subject} (g: now, d: in a new phase; s and q: no)`);
+	else if (passed) restart.push(`${subject} already passed: its work is kept, it does not run again (d is refused)`);
+	if (held.length > 0) restart.push(`also starts again after g, d or s: ${held.join(', ')}`);
+	if (restartCulprit || held.length > 0) restart.push(partialChangesWords(isolation));
+	const exact = isolation === 'worktree' && conflict.taskId !== undefined && conflict.how !== 'declared';
+	const evidenceNote = exact
+		? `evidence:  the change is in ${conflict.taskId}'s own worktree: the culprit is exact`
+		: suspects.length > 1
+			? isolation === 'worktree'
+				? 'evidence:  the change is in the main workspace, outside every worktree'
+				: 'evidence:  one shared tree; isolation: worktree would name the culprit exactly'
+			: undefined;
 	return {
 		title: `Conflict · phase ${phaseIndex + 1}${phase ? ` · ${phase.name}` : ''}`,
 		headline: `${who} ${verb} ${conflict.path}, which ${culprit === undefined ? 'none of them owns' : 'it does not own'}.`,
@@ -78,6 +112,11 @@ export function conflictPromptModel({conflict, waiting, plan, phaseIndex, tasks,
 				? undefined
 				: `${culprit} was stopped. Its changes so far: ${changed.length > 0 ? changed.join(', ') : 'none seen'}`,
 		suspects,
+		evidence: suspects.map(id => byId.get(id) ?? ''),
+		...(evidenceNote ? {evidenceNote} : {}),
+		grantWords: passed ? `give ${subject} the path and accept the change as its work` : `give ${subject} the path and run it again now`,
+		deferWords: `run ${subject} in a new phase after this one, owning the path`,
+		restart,
 		culprit,
 		grantOffered: culprit !== undefined && others.length === 0,
 		dependents: culprit === undefined ? [] : dependentsOf(plan, [culprit]),
@@ -91,6 +130,8 @@ export function conflictPromptHeight(model: ConflictPromptModel): number {
 	const body =
 		5 + // title, headline, found by, owner, stopped (or "pick")
 		(model.suspects.length > 0 ? model.suspects.length : 0) +
+		(model.evidenceNote ? 1 : 0) +
+		model.restart.length +
 		(model.refusal ? 1 : 0) +
 		1 + // blank
 		(model.grantOffered ? 5 : 4);
@@ -130,6 +171,7 @@ export function ConflictPrompt({model, width, onPick, onDecide, active = true}: 
 		else if (input === 'q') onDecide('abort', model.culprit);
 	}, active);
 	const inner = Math.max(1, width - 4);
+	const suspectWidth = Math.max(0, ...model.suspects.map(id => id.length)) + 3;
 	const line = (text: string) => truncate(text, inner);
 	const subject = model.culprit ?? 'the task';
 	const skipWords =
@@ -159,20 +201,26 @@ export function ConflictPrompt({model, width, onPick, onDecide, active = true}: 
 			)}
 			{model.suspects.map((id, index) => (
 				<Text key={id} wrap="truncate-end" inverse={id === model.culprit}>
-					{line(`    ${index + 1} ${id}`)}
+					{line(`    ${index + 1} ${id.padEnd(suspectWidth)}${model.evidence[index] ?? ''}`)}
 				</Text>
 			))}
+			{model.evidenceNote ? <Text wrap="truncate-end">{line(`  ${model.evidenceNote}`)}</Text> : null}
 			{model.refusal ? (
 				<Text color={color('red')} wrap="truncate-end">
 					{line(`Refused: ${model.refusal}`)}
 				</Text>
 			) : null}
 			<Text> </Text>
-			{model.grantOffered ? choice('g', `grant   give ${model.culprit ?? ''} the path and run it again now`, ready) : null}
-			{choice('d', `defer   run ${subject} in a new phase after this one, owning the path`, ready)}
+			{model.grantOffered ? choice('g', `grant   ${model.grantWords}`, ready) : null}
+			{choice('d', `defer   ${model.deferWords}`, ready)}
 			{choice('s', `skip    ${skipWords}`, ready)}
 			{choice('e', 'edit    open the revised plan in $EDITOR', true)}
 			{choice('q', 'abort   stop the run', true)}
+			{model.restart.map(words => (
+				<Text key={words} dimColor={!ready} wrap="truncate-end">
+					{line(words)}
+				</Text>
+			))}
 		</Box>
 	);
 }

@@ -8,7 +8,9 @@ import {paneForKey} from '../panes.js';
 import {ConfirmDialog} from './confirm-dialog.js';
 import {HelpOverlay} from './help-overlay.js';
 import {LogView} from './log-view.js';
+import {DiffView} from './diff-view.js';
 import {runHelp} from '../help-keys.js';
+import {missingChangesWords, type IsolationView, type TaskChangesLookup} from '../work-view.js';
 
 type LayerProps = {
 	readonly control: OverlayControl;
@@ -19,11 +21,28 @@ type LayerProps = {
 	readonly height: number;
 	/** The machine state the screen under the layer shows: `?` lists that screen's keys (all when absent). */
 	readonly state?: string;
+	/** What each task changed (the diff layer). */
+	readonly taskChanges?: TaskChangesLookup;
+	readonly isolation?: IsolationView;
 };
 
 /** The full-screen layer for the overlay (log, help), or null when it is not one. */
-export function FullScreenLayer({control, context, store, sanitize, width, height, state}: LayerProps) {
+export function FullScreenLayer({control, context, store, sanitize, width, height, state, taskChanges, isolation}: LayerProps) {
 	const {overlay, close} = control;
+	if (overlay.kind === 'diff') {
+		const run = context.tasks[overlay.taskId];
+		return (
+			<DiffView
+				key={overlay.taskId}
+				taskId={overlay.taskId}
+				changes={taskChanges?.(overlay.taskId)}
+				missing={missingChangesWords(overlay.taskId, run?.status, isolation?.mode)}
+				width={width}
+				height={height}
+				onClose={close}
+			/>
+		);
+	}
 	if (overlay.kind === 'help') {
 		const help = runHelp(state);
 		return <HelpOverlay key={help.title} width={width} height={height} onClose={close} title={help.title} sections={help.sections} />;
@@ -49,7 +68,7 @@ export function FullScreenLayer({control, context, store, sanitize, width, heigh
 
 /** True when the overlay draws over the whole screen. */
 export function isFullScreen(control: OverlayControl): boolean {
-	return control.overlay.kind === 'log' || control.overlay.kind === 'help';
+	return control.overlay.kind === 'log' || control.overlay.kind === 'help' || control.overlay.kind === 'diff';
 }
 
 /** True when the overlay is a dialog under the screen. */
@@ -96,6 +115,7 @@ export function OverlayDialog({control, send, width}: DialogProps) {
 		case 'none':
 		case 'help':
 		case 'log':
+		case 'diff':
 			return null;
 	}
 }

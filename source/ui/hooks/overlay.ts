@@ -8,6 +8,8 @@ export type Overlay =
 	| {readonly kind: 'confirmAbort'}
 	| {readonly kind: 'confirmStop'; readonly taskId: string}
 	| {readonly kind: 'log'; readonly key: string}
+	/** A task's diff (`d` on a focused task). */
+	| {readonly kind: 'diff'; readonly taskId: string}
 	/** After a first Ctrl-C: a second one stops the run at once. */
 	| {readonly kind: 'interrupt'};
 

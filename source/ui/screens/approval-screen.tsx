@@ -12,6 +12,9 @@ import {ResumedNote, resumedNoteHeight} from '../components/resumed-note.js';
 import {KeyBar} from '../components/key-bar.js';
 import {dependentsOf, truncate} from '../format.js';
 import {commandColumn, sharedWordsFor} from '../task-columns.js';
+import {wrapHanging} from '../wrap.js';
+import {changeTotals, earlierTasks, fileWords, isolationWords, type IsolationView, type TaskChangesLookup} from '../work-view.js';
+import {useTaskChanges} from '../hooks/use-work.js';
 
 type Props = {
 	readonly snapshot: OrchestratorSnapshot;
@@ -26,6 +29,10 @@ type Props = {
 	readonly info?: PhaseInfo;
 	/** Agents missing for later phases ("phase 3 (docs) needs codex"): `A` would start them unasked. */
 	readonly laterMissing?: readonly string[];
+	/** What the earlier phases' tasks changed. */
+	readonly taskChanges?: TaskChangesLookup;
+	/** Where the phase's tasks will work (and worktree preparation progress). */
+	readonly isolation?: IsolationView;
 };
 
 /**
@@ -33,9 +40,11 @@ type Props = {
  * needing an agent that is not installed is not started: its tasks could only fail. The screen
  * says what to install and offers to skip; `A` is refused too while a later phase lacks one.
  */
-export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts: counts, info, laterMissing = []}: Props) {
+export function ApprovalScreen({snapshot, send, openOverlay, width, height, active, ownedFileCounts: counts, info, laterMissing = [], taskChanges, isolation}: Props) {
 	const ownedFileCounts = info?.ownedFileCounts ?? counts;
 	const {context} = snapshot;
+	const earlier = earlierTasks(context.plan, context.phaseIndex).filter(id => context.tasks[id]?.endedAt !== undefined);
+	const earlierChanges = useTaskChanges(taskChanges, earlier, context.tasks);
 	const phase = context.plan.phases[context.phaseIndex];
 	const tasks = phase?.tasks ?? [];
 	const blocked = (info?.agentsMissing.length ?? 0) > 0;
@@ -77,10 +86,30 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 		...(blocked ? [{text: ' This phase cannot start without it. Install it and run again (fanout resume), or s to skip the phase.', missing: true}] : []),
 		...(refusal ? [{text: ` ${refusal}`, missing: true}] : []),
 	];
-	// Header, timeline, blank, phase line, blank, skip line, agent lines, key bar.
-	const room = Math.max(0, height - 7 - agentLines.length - resumedNoteHeight(context));
+	const isolationLines = (() => {
+		const words = isolationWords(isolation);
+		return words ? wrapHanging(` ${words}`, width, '   ').slice(0, 2) : [];
+	})();
+	// Header, timeline, blank, phase line, blank, skip line, agent lines, isolation, key bar.
+	const room = Math.max(0, height - 7 - agentLines.length - isolationLines.length - resumedNoteHeight(context));
 	const shown = tasks.length > room ? tasks.slice(0, Math.max(0, room - 1)) : tasks;
 	const hidden = tasks.length - shown.length;
+	// What the earlier phases changed, per task, in the lines the phase's own tasks leave.
+	const changed = earlier.flatMap(id => {
+		const found = earlierChanges.get(id);
+		return found && found.files.length > 0 ? [{id, files: found.files}] : [];
+	});
+	const changeRoom = Math.max(0, room - shown.length - (hidden > 0 ? 1 : 0) - 2);
+	const changeIdWidth = Math.max(4, ...changed.map(c => c.id.length)) + 2;
+	const changeLines =
+		changed.length === 0 || changeRoom < 2
+			? []
+			: [
+					' Changed by earlier phases:',
+					...changed
+						.slice(0, changeRoom - 1)
+						.map(({id, files}) => truncate(`   ${id.padEnd(changeIdWidth)}${changeTotals(files).padEnd(20)}${files.map(fileWords).join(' · ')}`, width)),
+				];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Header context={context} width={width} note="waiting for you" clockStopped={context.firstApprovedAt === undefined} />
@@ -121,6 +150,17 @@ export function ApprovalScreen({snapshot, send, openOverlay, width, height, acti
 			{agentLines.map(line => (
 				<Text key={line.text} wrap="truncate-end" color={line.missing ? 'red' : undefined} dimColor={!line.missing}>
 					{line.text}
+				</Text>
+			))}
+			{isolationLines.map((line, i) => (
+				<Text key={`isolation-${i}`} wrap="truncate-end" dimColor>
+					{line}
+				</Text>
+			))}
+			{changeLines.length > 0 ? <Text> </Text> : null}
+			{changeLines.map((line, i) => (
+				<Text key={`changed-${i}`} wrap="truncate-end" bold={i === 0}>
+					{line}
 				</Text>
 			))}
 			<Box flexGrow={1} />

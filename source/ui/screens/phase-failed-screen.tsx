@@ -12,6 +12,7 @@ import {PhaseTimeline} from '../components/phase-timeline.js';
 import {KeyBar} from '../components/key-bar.js';
 import {dependentsOf, failureReason} from '../format.js';
 import {statusStyle, useColor} from '../theme.js';
+import {partialChangesWords, type IsolationView} from '../work-view.js';
 
 type Props = {
 	readonly snapshot: OrchestratorSnapshot;
@@ -20,13 +21,15 @@ type Props = {
 	readonly width: number;
 	readonly height: number;
 	readonly active: boolean;
+	/** Where tasks work: what a retry does to their partial changes. */
+	readonly isolation?: IsolationView;
 };
 
 /** Did not pass: failed, stopped or stopped on a conflict. */
 const notPassed = new Set(['failed', 'stopped', 'conflicted']);
 
 /** r retry failed · c continue · enter log · q abort (asks first). */
-export function PhaseFailedScreen({snapshot, send, openOverlay, width, height, active}: Props) {
+export function PhaseFailedScreen({snapshot, send, openOverlay, width, height, active, isolation}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
 	const phase = context.plan.phases[context.phaseIndex];
@@ -50,7 +53,7 @@ export function PhaseFailedScreen({snapshot, send, openOverlay, width, height, a
 		failed.map(task => task.id),
 	);
 	const idWidth = Math.max(4, ...failed.map(task => task.id.length)) + 2;
-	const room = Math.max(0, height - 8 - resumedNoteHeight(context));
+	const room = Math.max(0, height - 9 - resumedNoteHeight(context));
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Header context={context} width={width} note="failed" />
@@ -73,6 +76,9 @@ export function PhaseFailedScreen({snapshot, send, openOverlay, width, height, a
 				);
 			})}
 			<Text> </Text>
+			<Text dimColor wrap="truncate-end">
+				{` r starts again: ${failed.map(task => task.id).join(', ')} · ${partialChangesWords(isolation?.mode)}`}
+			</Text>
 			<Text dimColor wrap="truncate-end">
 				{dependents.length > 0
 					? ` Continuing skips what depends on them: ${dependents.join(', ')}.`

@@ -13,6 +13,7 @@ import {commandColumn, commandNeed, ownsWords, sharedRunWords, sharedWordsFor} f
 import {planTasks, truncate} from '../format.js';
 import {wrapHanging} from '../wrap.js';
 import {useColor} from '../theme.js';
+import {isolationWords, type IsolationView} from '../work-view.js';
 
 type Props = {
 	readonly snapshot: OrchestratorSnapshot;
@@ -25,12 +26,14 @@ type Props = {
 	readonly width: number;
 	readonly height: number;
 	readonly active: boolean;
+	/** Where the tasks will work, when the engine says. */
+	readonly isolation?: IsolationView;
 };
 
 type Row = {readonly key: string; readonly node: ReactNode};
 
 /** enter start (valid only) · ↑↓ scroll · q quit. */
-export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFile, width, height, active}: Props) {
+export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFile, width, height, active, isolation}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
 	const invalid = String(snapshot.value) === 'invalid' || !context.report.valid;
@@ -128,6 +131,19 @@ export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFil
 	unattached.forEach((f, i) => finding(f, ' ', `f-plan-${i}`));
 	if (plan.verify.length > 0) {
 		rows.push({key: 'verify', node: <Text wrap="truncate-end"> verify: {plan.verify.join(' → ')}</Text>});
+	}
+	const isolationText = isolationWords(isolation);
+	if (isolationText) {
+		wrapHanging(` ${isolationText}`, Math.max(10, width - 1), '   ').forEach((line, i) =>
+			rows.push({
+				key: `isolation-${i}`,
+				node: (
+					<Text wrap="truncate-end" dimColor>
+						{line}
+					</Text>
+				),
+			}),
+		);
 	}
 
 	// Title, goal, blank above; key bar below.

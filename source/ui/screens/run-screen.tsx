@@ -17,6 +17,7 @@ import {KeyBar, type KeyHint} from '../components/key-bar.js';
 import {ConflictPrompt, conflictPromptHeight, conflictPromptModel} from '../components/conflict-prompt.js';
 import {gridLayout, isSmallTerminal, moveFocus, moveRowFocus} from '../layout.js';
 import {currentPanes} from '../panes.js';
+import type {IsolationView} from '../work-view.js';
 
 /** Lets the user edit the revised plan (in $EDITOR); undefined when they gave up. */
 export type EditPlan = (plan: Plan, conflict: Conflict) => Promise<Plan | undefined>;
@@ -33,10 +34,12 @@ type Props = {
 	/** Keys go to this screen (no overlay open). */
 	readonly active: boolean;
 	readonly onEditPlan?: EditPlan;
+	/** Where tasks work: the conflict prompt's evidence and words, worktree preparation progress. */
+	readonly isolation?: IsolationView;
 };
 
 /** Header, phase timeline, panes, conflict prompt when one is open, key bar. */
-export function RunScreen({snapshot, store, send, openOverlay, width, height, terminalRows, active, onEditPlan}: Props) {
+export function RunScreen({snapshot, store, send, openOverlay, width, height, terminalRows, active, onEditPlan, isolation}: Props) {
 	const {context} = snapshot;
 	const state = String(snapshot.value);
 	const panes = currentPanes(state, context);
@@ -57,6 +60,7 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 				tasks: context.tasks,
 				refusal: context.refusal ?? (editProblem?.conflictId === conflict.id ? editProblem.reason : undefined),
 				picked: picked?.conflictId === conflict.id ? picked.taskId : undefined,
+				...(isolation ? {isolation: isolation.mode} : {}),
 			})
 		: undefined;
 
@@ -111,6 +115,7 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 			else if (key.downArrow || input === 'j') step(current => move(current, 'down'));
 			else if (key.leftArrow || input === 'h') step(current => move(current, 'left'));
 			else if (key.rightArrow || input === 'l') step(current => move(current, 'right'));
+			else if (input === 'd' && focused && context.tasks[focused.key]) openOverlay({kind: 'diff', taskId: focused.key});
 			else if (input === 'x' && focused?.status === 'running' && state === 'running') openOverlay({kind: 'confirmStop', taskId: focused.key});
 			else if (input === 'r' && focused && (focused.status === 'failed' || focused.status === 'stopped') && state === 'running')
 				send({type: 'task.retry', taskId: focused.key});
@@ -134,6 +139,7 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 		: [
 				['←↑↓→', 'focus'],
 				['enter', 'log'],
+				['d', 'diff'],
 				['x', 'stop'],
 				['r', 'retry'],
 				['?', 'keys'],
@@ -142,7 +148,16 @@ export function RunScreen({snapshot, store, send, openOverlay, width, height, te
 	return (
 		<StepTimeContext.Provider value={sample.stepTime}>
 			<Box flexDirection="column" width={width} height={height} overflow="hidden">
-				<Header context={context} width={width} showGoal={showGoal} alert={store.stalled} note={state === 'verifying' ? 'verifying' : state === 'conflict' ? 'conflict: waiting for you' : undefined} />
+				<Header context={context} width={width} showGoal={showGoal} alert={store.stalled} note={
+						isolation?.progress
+							? `preparing worktrees ${isolation.progress.done}/${isolation.progress.total}`
+							: state === 'verifying'
+								? 'verifying'
+								: state === 'conflict'
+									? 'conflict: waiting for you'
+									: undefined
+					}
+				/>
 				<PhaseTimeline plan={context.plan} phases={context.phases} current={context.phaseIndex} width={width} />
 				{model ? (
 					<ConflictPrompt

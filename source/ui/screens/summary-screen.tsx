@@ -15,6 +15,8 @@ import {parallelSpeedup} from '../../machine/selectors.js';
 import {statusStyle, useColor} from '../theme.js';
 import {wrapHanging} from '../wrap.js';
 import {resumedWords} from '../components/resumed-note.js';
+import {fileWords, type IsolationView, type TaskChangesLookup} from '../work-view.js';
+import {useTaskChanges} from '../hooks/use-work.js';
 
 /** Writes the final plan over the original file; rejects with a message a person can read. */
 export type WriteBack = (plan: Plan) => Promise<void> | void;
@@ -31,6 +33,9 @@ type Props = {
 	readonly closing?: boolean;
 	/** Paths are shown relative to this folder when they are inside it (default: the current folder). */
 	readonly cwd?: string;
+	/** What each task changed (the files column, the selected task's files, `d`). */
+	readonly taskChanges?: TaskChangesLookup;
+	readonly isolation?: IsolationView;
 };
 
 /** A path as a person in `cwd` would type it: relative when inside `cwd`, else as it is. */
@@ -43,7 +48,7 @@ export function displayPath(path: string, cwd: string): string {
 type WriteState = {readonly kind: 'idle'} | {readonly kind: 'writing'} | {readonly kind: 'written'} | {readonly kind: 'error'; readonly message: string};
 
 /** ↑↓ pick a task · enter log · w write back · q quit with the run's exit code. */
-export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, closing = false, cwd = process.cwd()}: Props) {
+export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, closing = false, cwd = process.cwd(), taskChanges}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
 	const state = String(snapshot.value);
@@ -56,6 +61,18 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const canWrite = revised && onWriteBack !== undefined && write.kind !== 'writing' && write.kind !== 'written';
 	const code = exitCode(state, context);
 	const speedup = parallelSpeedup(context);
+	const ranIds = rows.filter(({task}) => context.tasks[task.id]?.startedAt !== undefined).map(({task}) => task.id);
+	const changes = useTaskChanges(taskChanges, ranIds, context.tasks);
+	// A task's files: the recorded changes when there are, else what the watcher saw.
+	const fileCount = (id: string) => changes.get(id)?.files.length ?? context.tasks[id]?.changedFiles.length ?? 0;
+	const filesCell = (id: string) => {
+		const found = changes.get(id);
+		if (!found || found.files.length === 0 || width < 100) return String(fileCount(id));
+		const added = found.files.reduce((sum, f) => sum + (f.added ?? 0), 0);
+		const removed = found.files.reduce((sum, f) => sum + (f.removed ?? 0), 0);
+		return `${found.files.length} +${added} -${removed}`;
+	};
+	const filesWidth = Math.max(7, ...ranIds.map(id => filesCell(id).length + 2));
 
 	useKeys(
 		(input, key) => {
@@ -64,6 +81,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 			else if (key.upArrow || input === 'k') setSelected(Math.max(0, selected - 1));
 			else if (key.downArrow || input === 'j') setSelected(Math.min(rows.length - 1, selected + 1));
 			else if (key.return && rows[selected]) openOverlay({kind: 'log', key: rows[selected].task.id});
+			else if (input === 'd' && rows[selected]) openOverlay({kind: 'diff', taskId: rows[selected].task.id});
 			else if (input === 'w' && canWrite) {
 				setWrite({kind: 'writing'});
 				// Errors come back as a line on this screen, never as a stack trace.
@@ -91,7 +109,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const phaseWidth = Math.max(6, ...context.plan.phases.map(phase => phase.name.length)) + 2;
 	const idWidth = Math.max(5, ...rows.map(r => r.task.id.length)) + 2;
 	const costWidth = rows.some(({task}) => (context.tasks[task.id]?.costUsd ?? 0) > 0) ? 8 : 0;
-	const fixed = 1 + phaseWidth + idWidth + 11 + 7 + 7 + costWidth;
+	const fixed = 1 + phaseWidth + idWidth + 11 + 7 + filesWidth + costWidth;
 	const reportWidth = Math.max(10, width - fixed);
 	const runFolder = displayPath(join(context.workspace, '.fanout', 'runs', context.runId), cwd);
 	const planFile = displayPath(context.planFile, cwd);
@@ -125,8 +143,17 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				'   ',
 			)
 		: [];
+	// The selected task's changed files, wrapped, when the table leaves room for them.
+	const selectedId = rows[selected]?.task.id;
+	const selectedChanges = selectedId === undefined ? undefined : changes.get(selectedId);
+	const detailAll =
+		selectedId !== undefined && selectedChanges && selectedChanges.files.length > 0
+			? wrapHanging(` ${selectedId} changed: ${selectedChanges.files.map(fileWords).join(' · ')}`, width, '   ')
+			: [];
 	// Title, blank, table head, blank, revisions, logs, report hint, key bar.
-	const room = Math.max(1, height - 5 - titleLines.length - resumedLines.length - revisionLines.length - logLines.length);
+	const baseRoom = Math.max(1, height - 5 - titleLines.length - resumedLines.length - revisionLines.length - logLines.length);
+	const detailLines = rows.length + detailAll.length + 1 <= baseRoom ? detailAll : detailAll.length > 0 && rows.length + 2 <= baseRoom ? [truncate(detailAll[0]!, width)] : [];
+	const room = Math.max(1, baseRoom - (detailLines.length > 0 ? detailLines.length + 1 : 0));
 	// The timeline (a bar per task that ran, over the run's time) only when everything else fits.
 	// Tasks a resumed run kept ran before this run's clock started: they have no bar on it.
 	const ran = rows.filter(({task}) => (context.tasks[task.id]?.startedAt ?? -1) >= context.startedAt);
@@ -139,6 +166,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 	const keys: KeyHint[] = [
 		...(canWrite ? ([['w', 'write plan back']] as KeyHint[]) : []),
 		['↑↓ enter', "a task's log"],
+		['d', 'diff'],
 		['?', 'keys'],
 		['q', 'quit'],
 	];
@@ -162,7 +190,7 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 				{'task'.padEnd(idWidth)}
 				{'status'.padEnd(11)}
 				{'time'.padEnd(7)}
-				{'files'.padEnd(7)}
+				{'files'.padEnd(filesWidth)}
 				{costWidth > 0 ? 'cost'.padEnd(costWidth) : ''}report
 			</Text>
 			{shown.map(({task, phaseIndex}, i) => {
@@ -182,12 +210,18 @@ export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width
 						{task.id.padEnd(idWidth)}
 						<Text color={color(style.color)}>{`${style.glyph} ${style.label}`.padEnd(11)}</Text>
 						{time.padEnd(7)}
-						{String(run?.changedFiles.length ?? 0).padEnd(7)}
+						{(run?.startedAt === undefined ? '' : filesCell(task.id)).padEnd(filesWidth)}
 						{costWidth > 0 ? (run?.costUsd ? formatCost(run.costUsd) : '').padEnd(costWidth) : ''}
 						{truncate(report, reportWidth)}
 					</Text>
 				);
 			})}
+			{detailLines.length > 0 ? <Text> </Text> : null}
+			{detailLines.map((line, i) => (
+				<Text key={`detail-${i}`} wrap="truncate-end" dimColor>
+					{line}
+				</Text>
+			))}
 			{showTimeline ? (
 				<>
 					<Text> </Text>
