@@ -61,9 +61,13 @@ test('a failed exec comes back with its errno, after the pid (not found, permiss
 		await warmSpawner(1);
 		const child = spawnFromPool(file, [], {cwd: dir, env: process.env})!;
 		assert.equal(typeof child.pid, 'number');
-		const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
+		// The exec failure and the exit are two messages whose order the spawner does not fix: listen
+		// for both at once, and hold the loop open (after the exit nothing of the spawner's holds it).
+		const hold = setInterval(() => undefined, 1000);
+		const errorSeen = new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
+		const exitSeen = new Promise<unknown[]>((resolve) => child.once('exit', (...args: unknown[]) => resolve(args)));
+		const [error, [exitCode]] = await Promise.all([errorSeen, exitSeen]).finally(() => clearInterval(hold));
 		assert.equal(error.code, code);
-		const [exitCode] = await new Promise<unknown[]>((resolve) => child.once('exit', (...args: unknown[]) => resolve(args)));
 		assert.equal(exitCode, 127);
 		child.stdout.destroy();
 		child.stderr.destroy();
@@ -73,7 +77,8 @@ test('a failed exec comes back with its errno, after the pid (not found, permiss
 test('a working directory that vanished before the slot chdirs is named as such', async () => {
 	await warmSpawner(1);
 	const child = spawnFromPool('/bin/sh', ['-c', 'true'], {cwd: join(dir, 'gone'), env: process.env})!;
-	const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve));
+	const hold = setInterval(() => undefined, 1000);
+	const error = await new Promise<NodeJS.ErrnoException>((resolve) => child.once('error', resolve)).finally(() => clearInterval(hold));
 	assert.equal(error.code, 'ENOENT');
 	assert.equal(error.syscall, 'chdir');
 	child.stdout.destroy();
