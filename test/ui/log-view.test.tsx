@@ -105,7 +105,7 @@ test('opens at the end, following; arrows, PgUp/PgDn, g and G move; esc goes bac
 	await position(/line 100 of 100 · following$/);
 
 	app.stdin.write(ESCAPE);
-	await eventually(() => assert.match(plain(app.lastFrame()), /enter log · x stop/));
+	await eventually(() => assert.match(plain(app.lastFrame()), /enter log · d diff · x stop/));
 });
 
 test('following picks up lines appended to the log as the tail moves', async () => {
