@@ -8,18 +8,9 @@ import type {TaskStatus} from '../plan/types.js';
 /** Bumped when a field changes meaning or goes away (adding fields does not bump it). */
 export const REPORT_VERSION = 1;
 
-/**
- * A file one task changed, as the isolation work records it at the task's end
- * (`task.changes` in the journal). Kept local: older runs and shared-mode runs have none.
- */
-export type TaskFileChange = {
-	readonly path: string;
-	readonly status: 'added' | 'modified' | 'deleted' | 'renamed' | 'mode';
-	readonly from?: string;
-	readonly added: number | null;
-	readonly removed: number | null;
-	readonly binary: boolean;
-};
+/** A file one task changed, as isolation records it at the task's end (`task.changes` in the journal). */
+export type {TaskFileChange} from '../plan/conflict.js';
+import type {TaskFileChange} from '../plan/conflict.js';
 
 /** A changed file in the report: from `task.changes` when the run had them, else only a path. */
 export type ReportFile = {
