@@ -204,5 +204,12 @@ function unrefHelper(): void {
 }
 
 function removeDir(): void {
-	if (dir) rmSync(dir, {recursive: true, force: true});
+	if (!dir) return;
+	try {
+		// Idle slots may still be making their FIFOs here as fanout leaves (ENOTEMPTY): retry, and
+		// never let a leftover temporary folder turn a finished run into an error.
+		rmSync(dir, {recursive: true, force: true, maxRetries: 3, retryDelay: 10});
+	} catch {
+		// A folder under the temporary directory; the slots exit with the spawner.
+	}
 }

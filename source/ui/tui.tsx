@@ -139,7 +139,9 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 	});
 	// A fault (a full disk, a bug) ends it at once: its words replace the screen, and that last
 	// frame stays on the terminal once Ink lets go of it. An error in a render is a fault too.
+	let faulted = false;
 	const stopFaults = engine.faults?.subscribe(fault => {
+		faulted = true;
 		instance.rerender(
 			<ColorContext.Provider value={options.color}>
 				<FaultPanel message={fault.message} width={process.stdout.columns || 80} />
@@ -154,8 +156,9 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 		return await left;
 	} finally {
 		subscription.unsubscribe();
-		// The last frame stays on the terminal: it keeps the summary, not keys that no longer work.
-		instance.rerender(frame(true));
+		// The last frame stays on the terminal: it keeps the summary, not keys that no longer work
+		// (after a fault, the fault's words are that last frame).
+		if (!faulted) instance.rerender(frame(true));
 		stopFaults?.();
 		instance.unmount();
 		instance.cleanup();
