@@ -64,7 +64,8 @@ describe('fits the terminal, in tmux', {skip: hasTmux ? false : 'tmux is not ins
 		demo.keys('PageDown', 'PageDown');
 		await demo.waitFor(/Anywhere[\s\S]*twice: stop everything now/, 'the end of the help');
 		demo.keys('Escape');
-		await demo.waitFor(/d defer/, 'the conflict again');
+		// The help mentions `d` too ("in a conflict, d defers"): wait for the help to be gone.
+		await demo.waitUntil(screen => !/Keys · conflict/.test(screen) && /d defer/.test(screen), 'the conflict again');
 		demo.keys('d');
 		for (const [phase, of] of [[2, 3], [3, 3]]) {
 			await demo.waitFor(new RegExp(`phase ${phase}( of |/)${of}[\\s\\S]*a approve`), `phase ${phase} approval`);
