@@ -31,7 +31,7 @@ const focusedTask = (screen: string) => /║ \S w(\d)\b/.exec(screen)?.[1];
 type Step = {readonly name: string; readonly key: string; readonly done: (screen: string, before: string) => boolean};
 
 const steps: readonly Step[] = [
-	{name: 'focus →', key: 'Right', done: (screen, before) => focusedTask(screen) !== undefined && focusedTask(screen) !== focusedTask(before)},
+	{name: 'focus (tab)', key: 'Tab', done: (screen, before) => focusedTask(screen) !== undefined && focusedTask(screen) !== focusedTask(before)},
 	{name: 'enter (log)', key: 'Enter', done: screen => /esc back/.test(screen) && /following/.test(screen)},
 	{name: 'esc (back)', key: 'Escape', done: screen => focusedTask(screen) !== undefined && /enter log/.test(screen)},
 	{name: '? (help)', key: '?', done: screen => /Keys · live grid/.test(screen)},
