@@ -7,6 +7,7 @@ import {useMemo, useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import {sanitizeLine, stripColour} from '../../text/sanitize.js';
+import {scrollTarget} from '../scroll-keys.js';
 import {useColor} from '../theme.js';
 import {changeTotals, fileWords, type TaskChanges} from '../work-view.js';
 import {KeyBar} from './key-bar.js';
@@ -53,15 +54,12 @@ export function DiffView({taskId, changes, missing, width, height, onClose}: Pro
 	const bodyHeight = Math.max(1, height - 2);
 	const maxTop = Math.max(0, lines.length - bodyHeight);
 	const at = Math.min(top, maxTop);
-	const moveTo = (next: number) => setTop(Math.max(0, Math.min(maxTop, next)));
 	useKeys((input, key) => {
 		if (key.escape || input === 'q') onClose();
-		else if (key.upArrow || input === 'k') moveTo(at - 1);
-		else if (key.downArrow || input === 'j') moveTo(at + 1);
-		else if (key.pageUp) moveTo(at - bodyHeight);
-		else if (key.pageDown || input === ' ') moveTo(at + bodyHeight);
-		else if (input === 'g') moveTo(0);
-		else if (input === 'G') moveTo(maxTop);
+		else {
+			const next = scrollTarget(input, key, {top: at, page: bodyHeight, maxTop});
+			if (next !== undefined) setTop(next);
+		}
 	});
 	const paint: Record<DiffLineKind, {color?: string; bold?: boolean; dim?: boolean}> = {
 		file: {bold: true},

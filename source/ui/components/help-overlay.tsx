@@ -5,6 +5,7 @@ import {useState} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
 import {allRunSections, type HelpSection} from '../help-keys.js';
+import {scrollTarget} from '../scroll-keys.js';
 import {wrapHanging} from '../wrap.js';
 import {KeyBar, type KeyHint} from './key-bar.js';
 
@@ -42,15 +43,14 @@ export function HelpOverlay({width, height, onClose, title, sections = allRunSec
 	const maxTop = Math.max(0, lines.length - room);
 	const [offset, setOffset] = useState(0);
 	const top = Math.min(offset, maxTop);
-	const scroll = (to: number) => setOffset(Math.max(0, Math.min(maxTop, to)));
 	useKeys((input, key) => {
 		if (input === '?' || input === 'q' || key.escape) onClose();
-		else if (key.upArrow || input === 'k') scroll(top - 1);
-		else if (key.downArrow || input === 'j') scroll(top + 1);
-		else if (key.pageUp) scroll(top - Math.max(1, room - 1));
-		else if (key.pageDown || input === ' ') scroll(top + Math.max(1, room - 1));
-		else if (input === 'g' || key.home) scroll(0);
-		else if (input === 'G' || key.end) scroll(maxTop);
+		else if (key.home) setOffset(0);
+		else if (key.end) setOffset(maxTop);
+		else {
+			const next = scrollTarget(input, key, {top, page: Math.max(1, room - 1), maxTop});
+			if (next !== undefined) setOffset(next);
+		}
 	});
 	const shown = lines.slice(top, top + room);
 	const overflow = lines.length > room;
