@@ -3,7 +3,7 @@
 // TUI both drive exactly this.
 
 import {createActor} from 'xstate';
-import {orchestratorMachine} from '../machine/orchestrator.js';
+import {createOrchestrator} from '../machine/orchestrator.js';
 import type {JournalEntry} from '../machine/journal-events.js';
 import type {OrchestratorInput} from '../machine/types.js';
 import {watchGuardRefusals} from '../runner/guard.js';
@@ -52,7 +52,6 @@ function machineInput(options: EngineOptions, git: boolean): OrchestratorInput {
 		planFile: options.planFile,
 		workspace: options.workspace,
 		report: withIsolationCheck(options.report, options.plan, options.planFile, git),
-		validate: plan => withIsolationCheck(options.validate(plan), plan, options.planFile, git),
 		phaseEndScan: true,
 		...(options.revisions ? {revisions: options.revisions} : {}),
 		...(options.nextConflictId === undefined ? {} : {nextConflictId: options.nextConflictId}),
@@ -123,7 +122,10 @@ export function createEngine(options: EngineOptions): Engine {
 	};
 
 	const common = {runId: options.runId, runDir, store, ...(sink ? {sink} : {}), ...(graceMs === undefined ? {} : {graceMs})};
-	const machine = orchestratorMachine.provide({
+	// The clock and the validator are given to the machine; revised plans get the same checks as
+	// the plan did before the run, isolation included.
+	const validate = (plan: Plan) => withIsolationCheck(options.validate(plan), plan, options.planFile, git);
+	const machine = createOrchestrator({now: Date.now, validate}).provide({
 		actors: {
 			task: createTaskActor({
 				...common,

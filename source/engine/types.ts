@@ -2,7 +2,7 @@
 // TUI) hold while it runs (Engine), and the handle its actors use to read the run back.
 
 import type {Actor} from 'xstate';
-import type {orchestratorMachine} from '../machine/orchestrator.js';
+import type {OrchestratorMachine} from '../machine/orchestrator.js';
 import type {JournalEntry} from '../machine/journal-events.js';
 import type {OrchestratorContext, OrchestratorEvent, OrchestratorInput, Revision, TaskRun} from '../machine/types.js';
 import type {Plan, ValidationReport} from '../plan/types.js';
@@ -45,7 +45,7 @@ export type EngineOptions = {
 	readonly describePhases?: boolean;
 };
 
-export type OrchestratorActor = Actor<typeof orchestratorMachine>;
+export type OrchestratorActor = Actor<OrchestratorMachine>;
 
 export type Engine = {
 	readonly actor: OrchestratorActor;

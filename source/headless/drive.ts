@@ -2,6 +2,7 @@
 // --on-conflict), prints task output with banners (or the journal as JSON lines), and ends with
 // the summary and the exit code.
 
+import {stateOf} from '../machine/state.js';
 import {exitCodeOf, skippedCount, verdictOf, verdictWords} from '../machine/exit-code.js';
 import {parallelSpeedup} from '../machine/selectors.js';
 import type {Conflict, OrchestratorContext} from '../machine/types.js';
@@ -48,7 +49,7 @@ export function headlessDriver(plan: Plan, options: HeadlessOptions, out: Headle
 			let lastState = '';
 			let lastConflict: number | undefined;
 			engine.actor.subscribe(snapshot => {
-				const state = String(snapshot.value);
+				const state = stateOf(snapshot);
 				const conflictId = snapshot.context.conflicts[0]?.id;
 				if (state === lastState && (state !== 'conflict' || conflictId === lastConflict) && !snapshot.context.refusal) return;
 				lastState = state;

@@ -5,8 +5,8 @@ import {normalizePath, ownershipIndex} from '../plan/ownership.js';
 import {deferTask, findTask, grantPath, skipTask} from '../plan/revise.js';
 import type {Plan} from '../plan/types.js';
 import {assignChanges} from './attribute.js';
-import {heldBy} from './progress.js';
-import type {Draft} from './progress.js';
+import {heldBy} from './context.js';
+import type {Draft} from './draft.js';
 import type {SuspectState} from '../plan/conflict.js';
 import type {ChangeKind, Conflict, ConflictChoice, ConflictHow, FileChange, PhaseRunStatus, TaskRun} from './types.js';
 
@@ -130,7 +130,7 @@ function refuse(d: Draft, conflict: Conflict, choice: ConflictChoice, reason: st
 }
 
 function firstErrors(d: Draft, plan: Plan): string | undefined {
-	const report = d.ctx.env.validate(plan);
+	const report = d.validate(plan);
 	if (report.valid && report.errors.length === 0) return undefined;
 	const [first] = report.errors;
 	const more = report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : '';

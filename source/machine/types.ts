@@ -91,8 +91,6 @@ export type OrchestratorInput = {
 	readonly planFile: string;
 	readonly workspace: string;
 	readonly report: ValidationReport;
-	/** Validates a revised plan (same rules as before a run). Injected: validation reads the disk. */
-	readonly validate: (plan: Plan) => ValidationReport;
 	readonly maxParallel?: number;
 	/** Task results restored from a journal by `resume`: passed tasks are kept. */
 	readonly restored?: Readonly<Record<string, TaskRun>>;
@@ -108,7 +106,6 @@ export type OrchestratorInput = {
 	 * the prompt asks again before they run.
 	 */
 	readonly openConflicts?: readonly Conflict[];
-	readonly now?: () => number;
 	/**
 	 * When true, a phase ends only after the watcher answered a `phase.scan` request (sent to it
 	 * once no task of the phase runs) with `phase.scanned`: the check that catches what events missed.
@@ -220,19 +217,5 @@ export type UserEvent =
 
 export type OrchestratorEvent = ActorEvent | UserEvent;
 
-/**
- * The orchestrator's top-level states (flat). The UI picks one screen per state.
- * validating is transient; invalid, done, failed and aborted are final.
- */
-export type OrchestratorState =
-	| 'validating'
-	| 'invalid'
-	| 'reviewing'
-	| 'awaitingApproval'
-	| 'running'
-	| 'conflict'
-	| 'phaseFailed'
-	| 'verifying'
-	| 'done'
-	| 'failed'
-	| 'aborted';
+// The states the UI and drivers switch on are derived from the statechart itself.
+export type {OrchestratorState} from './state.js';

@@ -4,7 +4,8 @@
 
 import {findingLine, parsePlannerAnswer} from '../plan/planner-prompt.js';
 import {checkPlan} from '../plan/check.js';
-import {fitNotesToOwns, fitPromptToOwns, proposePlan, type FeatureSpec, type ProposalPattern} from '../plan/propose.js';
+import {proposePlan, type FeatureSpec, type ProposalPattern} from '../plan/propose.js';
+import {fitNotesToOwns, fitPromptToOwns} from '../plan/proposal-notes.js';
 import type {Plan, ValidationReport} from '../plan/types.js';
 import {defaultSourceRoot} from '../plan/workspace-tree.js';
 import {applyEdit, followRow, parseGlobList, planRows, type PlanEdit} from './wizard-edits.js';

@@ -1,6 +1,7 @@
 // Thin root: picks the screen from the orchestrator's state and puts the overlay of the moment
 // over it; provides the colour switch, the shared clock and key routing. Nothing else.
 
+import {stateOf} from '../machine/state.js';
 import {useMemo} from 'react';
 import {Box} from 'ink';
 import type {OutputStore} from '../runner/types.js';
@@ -86,7 +87,7 @@ function Root({actor, store, onExit, onWriteBack, onEditPlan, onEditPlanFile, sa
 	const work = {...(taskChanges ? {taskChanges} : {}), ...(isolation ? {isolation} : {})};
 	const snapshot = useOrchestrator(actor);
 	const {columns: width, rows} = useTerminalSize();
-	const state = String(snapshot.value);
+	const state = stateOf(snapshot);
 	const {context} = snapshot;
 	const send = actor.send.bind(actor);
 	// Looked up once per phase (and plan revision) awaiting approval, not on every frame.

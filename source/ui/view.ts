@@ -1,11 +1,13 @@
 // The UI's narrow view of the orchestrator: what screens read and send. Structurally
 // compatible with an XState actor, so the lead can hand the real actor in unchanged.
 
-import type {OrchestratorContext, OrchestratorState, UserEvent} from '../machine/types.js';
+import type {StateValue} from 'xstate';
+import type {OrchestratorContext, UserEvent} from '../machine/types.js';
 
 /** One snapshot of the orchestrator, as the UI reads it. */
 export type OrchestratorSnapshot = {
-	readonly value: OrchestratorState | string;
+	/** The statechart's value; `stateOf` (machine/state.ts) names the leaf the screens switch on. */
+	readonly value: StateValue;
 	readonly context: OrchestratorContext;
 	readonly status?: string;
 };

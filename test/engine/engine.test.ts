@@ -2,6 +2,7 @@
 // driver does (the policy answers), without the bundle. Covers the task and verify actors, the
 // conflict checks, the journal and run folder, phase info and the rebuild of a run for resume.
 
+import {stateOf} from '../../source/machine/state.js';
 import assert from 'node:assert/strict';
 import {existsSync, mkdtempSync, readFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -48,7 +49,7 @@ async function run(prepared: Prepared, policy: HeadlessPolicy = abort, resumed: 
 			engine = e;
 			const memory = {answered: new Set<number>()};
 			e.actor.subscribe(snapshot => {
-				const state = String(snapshot.value);
+				const state = stateOf(snapshot);
 				if (state === 'awaitingApproval') phaseInfo ??= e.phaseInfo(snapshot.context.phaseIndex, snapshot.context.plan);
 				const answer = headlessAnswer(state, snapshot.context, policy, memory);
 				if (answer) queueMicrotask(() => e.actor.send(answer));

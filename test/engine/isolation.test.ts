@@ -3,6 +3,7 @@
 // cases of issue 11 (wrong culprit, missed conflict, endless re-planning, finished work redone),
 // applying work back, gates, the user's edits meanwhile, and the user's git state left alone.
 
+import {stateOf} from '../../source/machine/state.js';
 import assert from 'node:assert/strict';
 import {chmodSync, existsSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -59,7 +60,7 @@ async function run(prepared: Prepared, onConflict: HeadlessPolicy['onConflict'],
 			const memory = {answered: new Set<number>()};
 			let last = '';
 			e.actor.subscribe(snapshot => {
-				const state = String(snapshot.value);
+				const state = stateOf(snapshot);
 				const key = `${state}:${snapshot.context.conflicts[0]?.id ?? ''}:${snapshot.context.refusal ?? ''}`;
 				if (key === last) return;
 				last = key;
@@ -265,7 +266,7 @@ phases:
 			async drive(e) {
 				const memory = {answered: new Set<number>()};
 				e.actor.subscribe(snapshot => {
-					const state = String(snapshot.value);
+					const state = stateOf(snapshot);
 					const answer = state === 'conflict' ? ({type: 'conflict.decide', choice: 'grant'} as const) : headlessAnswer(state, snapshot.context, policy('abort'), memory);
 					if (answer && !(state === 'conflict' && snapshot.context.refusal)) queueMicrotask(() => e.actor.send(answer));
 				});

@@ -5,7 +5,9 @@ import picomatch from 'picomatch';
 import {createActor, fromCallback} from 'xstate';
 import type {Actor, EventObject} from 'xstate';
 import type {JournalEntry} from '../../source/machine/journal-events.js';
-import {orchestratorMachine} from '../../source/machine/orchestrator.js';
+import {createOrchestrator} from '../../source/machine/orchestrator.js';
+import type {OrchestratorMachine} from '../../source/machine/orchestrator.js';
+import {stateOf} from '../../source/machine/state.js';
 import type {
 	ActorEvent,
 	OrchestratorEvent,
@@ -160,21 +162,20 @@ export type Fakes = ReturnType<typeof fakes>;
 /** Starts an orchestrator with fakes and records its journal. */
 export function start(
 	p: Plan,
-	options: Partial<OrchestratorInput> & {verifyCodes?: readonly (number | null)[]; report?: ValidationReport} = {},
+	options: Partial<OrchestratorInput> & {verifyCodes?: readonly (number | null)[]; report?: ValidationReport; validate?: (p: Plan) => ValidationReport} = {},
 ) {
 	const c = clock();
 	const f = fakes({now: c.now, verifyCodes: options.verifyCodes ?? []});
 	const journal: JournalEntry[] = [];
-	const {verifyCodes: _codes, ...input} = options;
-	const actor: Actor<typeof orchestratorMachine> = createActor(orchestratorMachine.provide({actors: f.actors}), {
+	const {verifyCodes: _codes, validate: validator = validate, ...input} = options;
+	const machine = createOrchestrator({now: c.now, validate: validator});
+	const actor: Actor<OrchestratorMachine> = createActor(machine.provide({actors: f.actors}), {
 		input: {
 			runId: 'run-1',
 			plan: p,
 			planFile: 'plan.yaml',
 			workspace: '/tmp/ws',
 			report: valid,
-			validate,
-			now: c.now,
 			...input,
 		},
 	});
@@ -186,7 +187,7 @@ export function start(
 		clock: c,
 		journal,
 		send: (event: OrchestratorEvent) => actor.send(event),
-		state: () => actor.getSnapshot().value as string,
+		state: (): string => stateOf(actor.getSnapshot()),
 		ctx: () => actor.getSnapshot().context,
 		status: (id: string) => actor.getSnapshot().context.tasks[id]?.status,
 		types: () => journal.map(e => e.type),

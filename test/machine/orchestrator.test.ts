@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {createActor, waitFor} from 'xstate';
-import {orchestratorMachine} from '../../source/machine/orchestrator.js';
+import {createOrchestrator} from '../../source/machine/orchestrator.js';
 import {foldJournal} from '../../source/machine/journal-events.js';
 import {summaryRows, counts} from '../../source/machine/selectors.js';
 import {exitCodeOf} from '../../source/machine/exit-code.js';
@@ -384,8 +384,8 @@ test('resume keeps passed tasks and starts at the given phase', () => {
 });
 
 test('the default actors report "no runner provided" as a failure', async () => {
-	const actor = createActor(orchestratorMachine, {
-		input: {runId: 'r', plan: twoPhases, planFile: 'p', workspace: '/w', report: {valid: true, errors: [], warnings: []}, validate},
+	const actor = createActor(createOrchestrator({now: Date.now, validate}), {
+		input: {runId: 'r', plan: twoPhases, planFile: 'p', workspace: '/w', report: {valid: true, errors: [], warnings: []}},
 	});
 	actor.start();
 	actor.send({type: 'plan.start'});

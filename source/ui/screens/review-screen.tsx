@@ -1,5 +1,6 @@
 // Plan review (reviewing, invalid): the plan as a tree, findings next to the tasks they concern.
 
+import {stateOf} from '../../machine/state.js';
 import {useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
@@ -36,7 +37,7 @@ type Row = {readonly key: string; readonly node: ReactNode};
 export function ReviewScreen({snapshot, send, openOverlay, onExit, onEditPlanFile, width, height, active, isolation}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
-	const invalid = String(snapshot.value) === 'invalid' || !context.report.valid;
+	const invalid = stateOf(snapshot) === 'invalid' || !context.report.valid;
 	const [offset, setOffset] = useState(0);
 	const {plan, report} = context;
 	const findings: Finding[] = [...report.errors, ...report.warnings];

@@ -1,5 +1,6 @@
 // The live grid (running, verifying) and the conflict prompt over it (conflict).
 
+import {stateOf} from '../../machine/state.js';
 import {useState} from 'react';
 import {Box} from 'ink';
 import {useKeys} from '../hooks/use-keys.js';
@@ -41,7 +42,7 @@ type Props = {
 /** Header, phase timeline, panes, conflict prompt when one is open, key bar. */
 export function RunScreen({snapshot, store, send, openOverlay, width, height, terminalRows, active, onEditPlan, isolation}: Props) {
 	const {context} = snapshot;
-	const state = String(snapshot.value);
+	const state = stateOf(snapshot);
 	const panes = currentPanes(state, context);
 	const [focusIndex, setFocus] = useState(0);
 	const focus = Math.min(focusIndex, Math.max(0, panes.length - 1));

@@ -1,6 +1,7 @@
 // Summary (done, failed, aborted): every task's status, time, files, report and cost; plan
 // revisions with write-back; where the logs and the journal are. q leaves with the exit code.
 
+import {stateOf} from '../../machine/state.js';
 import {useState} from 'react';
 import {isAbsolute, join, relative} from 'node:path';
 import {Box, Text} from 'ink';
@@ -51,7 +52,7 @@ type WriteState = {readonly kind: 'idle'} | {readonly kind: 'writing'} | {readon
 export function SummaryScreen({snapshot, openOverlay, onExit, onWriteBack, width, height, active, closing = false, cwd = process.cwd(), taskChanges}: Props) {
 	const color = useColor();
 	const {context} = snapshot;
-	const state = String(snapshot.value);
+	const state = stateOf(snapshot);
 	const rows = planTasks(context.plan);
 	const counts = runCounts(context);
 	const [selected, setSelected] = useState(0);
