@@ -22,7 +22,7 @@ const zones = [
   },
   {
     files: ['source/plan/**'],
-    message: 'plan/ is the lowest layer: it imports no other layer.',
+    message: 'plan/ is the lowest layer: it imports no other layer (the pure text/ helpers only).',
     groups: [...['machine', 'runner', 'engine', 'ui', 'headless', 'commands'].map(layer), ...viewLibraries],
   },
   {

@@ -3,26 +3,19 @@
 // (.fanout/runs) are left alone.
 
 import {resolve} from 'node:path';
-import {parseArgs} from 'node:util';
 import {cleanWorkspace} from '../runner/git/clean.js';
 import {NOT_A_REPO} from '../runner/git/repo.js';
+import {commandArgs, usageError} from './args.js';
 import type {Command} from './io.js';
 
 const USAGE = 'Usage: fanout clean [--workspace DIR]\n\nRemoves fanout\'s git worktrees and refs for the workspace (run logs in .fanout/runs stay).\n';
 
 /** `fanout clean` */
 export const cleanCommand: Command = async (argv, io) => {
-	let values: {workspace?: string; help?: boolean};
-	try {
-		({values} = parseArgs({args: [...argv], options: {workspace: {type: 'string'}, help: {type: 'boolean', short: 'h'}}, strict: true}));
-	} catch (error) {
-		io.stderr(`fanout: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n\n${USAGE}`);
-		return 2;
-	}
-	if (values.help) {
-		io.stdout(USAGE);
-		return 0;
-	}
+	const args = commandArgs<{workspace?: string}>(argv, io, 'clean', USAGE, {workspace: {type: 'string'}});
+	if (!args.ok) return args.exit;
+	if (args.positionals.length > 0) return usageError(io, 'clean', `unexpected argument "${args.positionals[0]}".`, USAGE);
+	const {values} = args;
 	const workspace = resolve(io.cwd, values.workspace ?? '.');
 	const result = await cleanWorkspace(workspace);
 	if (!result.ok) {

@@ -3,10 +3,10 @@
 
 import {renameSync, rmSync, writeFileSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import {parseArgs} from 'node:util';
 import {formatReportHtml} from '../report/html.js';
 import {findRun, readPatches, readReport} from '../report/read.js';
 import {formatReportText} from '../report/text.js';
+import {commandArgs, usageError} from './args.js';
 import type {Command} from './io.js';
 
 const USAGE = `Usage: fanout report [RUN_ID] [--workspace DIR] [--json | --html FILE] [--width N]
@@ -20,30 +20,19 @@ const USAGE = `Usage: fanout report [RUN_ID] [--workspace DIR] [--json | --html 
 
 /** `fanout report` */
 export const reportCommand: Command = async (argv, io) => {
-	let parsed: {values: {workspace?: string; json?: boolean; html?: string; width?: string; help?: boolean}; positionals: string[]};
-	try {
-		parsed = parseArgs({
-			args: [...argv],
-			options: {workspace: {type: 'string'}, json: {type: 'boolean'}, html: {type: 'string'}, width: {type: 'string'}, help: {type: 'boolean', short: 'h'}},
-			allowPositionals: true,
-			strict: true,
-		});
-	} catch (error) {
-		io.stderr(`fanout: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n\n${USAGE}`);
-		return 2;
-	}
-	const {values, positionals} = parsed;
-	if (values.help) {
-		io.stdout(USAGE);
-		return 0;
-	}
+	const args = commandArgs<{workspace?: string; json?: boolean; html?: string; width?: string}>(argv, io, 'report', USAGE, {
+		workspace: {type: 'string'},
+		json: {type: 'boolean'},
+		html: {type: 'string'},
+		width: {type: 'string'},
+	});
+	if (!args.ok) return args.exit;
+	const {values, positionals} = args;
 	if (positionals.length > 1) {
-		io.stderr(`fanout: report takes one run id, got ${positionals.length}.\n\n${USAGE}`);
-		return 2;
+		return usageError(io, 'report', `report takes one run id, got ${positionals.length}.`, USAGE);
 	}
 	if (values.json && values.html !== undefined) {
-		io.stderr(`fanout: --json and --html are two different outputs: pick one.\n\n${USAGE}`);
-		return 2;
+		return usageError(io, 'report', '--json and --html are two different outputs: pick one.', USAGE);
 	}
 	let width = io.isTTY ? process.stdout.columns || 80 : 80;
 	if (values.width !== undefined) {

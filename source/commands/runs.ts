@@ -1,27 +1,20 @@
 // `fanout runs`: the runs of a workspace, newest first, with their status and task counts.
 
 import {resolve} from 'node:path';
-import {parseArgs} from 'node:util';
 import {runVerdict, verdictWords} from '../machine/exit-code.js';
 import {recentRuns} from '../runner/journal.js';
 import type {RunListing} from '../runner/journal.js';
+import {commandArgs, usageError} from './args.js';
 import type {Command} from './io.js';
 
 const USAGE = 'Usage: fanout runs [--workspace DIR] [--json]\n';
 
 /** `fanout runs` */
 export const runsCommand: Command = async (argv, io) => {
-	let values: {workspace?: string; json?: boolean; help?: boolean};
-	try {
-		({values} = parseArgs({args: [...argv], options: {workspace: {type: 'string'}, json: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}}, strict: true}));
-	} catch (error) {
-		io.stderr(`fanout: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n\n${USAGE}`);
-		return 2;
-	}
-	if (values.help) {
-		io.stdout(USAGE);
-		return 0;
-	}
+	const args = commandArgs<{workspace?: string; json?: boolean}>(argv, io, 'runs', USAGE, {workspace: {type: 'string'}, json: {type: 'boolean'}});
+	if (!args.ok) return args.exit;
+	if (args.positionals.length > 0) return usageError(io, 'runs', `unexpected argument "${args.positionals[0]}".`, USAGE);
+	const {values} = args;
 	const workspace = resolve(io.cwd, values.workspace ?? '.');
 	const runs = recentRuns(workspace);
 	if (values.json) {

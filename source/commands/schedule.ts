@@ -12,7 +12,7 @@ import {validatePlanAgainstFiles} from '../plan/validate.js';
 import {planToYaml} from '../plan/yaml.js';
 import {SafeWriteError, writeFileSafely} from '../runner/safe-write.js';
 import type {Command} from './io.js';
-import {onePlanFile, parseCommandArgs, usageError} from './validate.js';
+import {commandArgs, onePlanFile, usageError} from './args.js';
 
 const usage = `Usage: fanout schedule PLAN [--max-parallel N] [--out FILE] [--workspace DIR]
 
@@ -38,17 +38,12 @@ export function atOnce(phases: Plan['phases']): string {
 
 /** `fanout schedule`: see the usage text above. */
 export const scheduleCommand: Command = async (argv, io) => {
-	const args = parseCommandArgs<{'max-parallel'?: string; out?: string; workspace?: string; help?: boolean}>(argv, {
+	const args = commandArgs<{'max-parallel'?: string; out?: string; workspace?: string}>(argv, io, 'schedule', usage, {
 		'max-parallel': {type: 'string'},
 		out: {type: 'string'},
 		workspace: {type: 'string'},
-		help: {type: 'boolean', short: 'h'},
 	});
-	if (!args.ok) return usageError(io, 'schedule', args.message, usage);
-	if (args.values.help) {
-		io.stdout(usage);
-		return 0;
-	}
+	if (!args.ok) return args.exit;
 	const planFile = onePlanFile(io.cwd, args.positionals, 'which plan? Give the path of a plan file with a flat tasks: list.');
 	if (!planFile.ok) return usageError(io, 'schedule', planFile.message, usage);
 	const {file} = planFile;

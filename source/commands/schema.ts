@@ -7,7 +7,7 @@ import {dirname, join, resolve} from 'node:path';
 import {planJsonSchema} from '../plan/json-schema.js';
 import {tryWriteFileSafely} from '../runner/safe-write.js';
 import type {Command} from './io.js';
-import {parseCommandArgs, usageError} from './validate.js';
+import {commandArgs, usageError} from './args.js';
 
 /** The schema's file name, beside the plans. */
 export const schemaFileName = 'plan.schema.json';
@@ -51,12 +51,8 @@ export function localSchemaReference(planFile: string): string | undefined {
 
 /** `fanout schema`: see the usage text above. */
 export const schemaCommand: Command = async (argv, io) => {
-	const args = parseCommandArgs<{help?: boolean; write?: boolean}>(argv, {help: {type: 'boolean', short: 'h'}, write: {type: 'boolean'}});
-	if (!args.ok) return usageError(io, 'schema', args.message, usage);
-	if (args.values.help) {
-		io.stdout(usage);
-		return 0;
-	}
+	const args = commandArgs<{write?: boolean}>(argv, io, 'schema', usage, {write: {type: 'boolean'}});
+	if (!args.ok) return args.exit;
 	const [dirArg, extra] = args.positionals;
 	if (!args.values.write && dirArg !== undefined) return usageError(io, 'schema', `unexpected argument "${dirArg}".`, usage);
 	if (extra !== undefined) return usageError(io, 'schema', `unexpected argument "${extra}".`, usage);

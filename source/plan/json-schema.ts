@@ -1,7 +1,7 @@
 // The plan's JSON Schema (draft 2020-12), built from the same field lists the loader checks,
 // for editors (yaml-language-server) and for planners that accept a schema.
 
-import {agentNames, idPattern, idRule, isolationModes, maxPhaseNameLength, patterns, phaseModes} from './schema.js';
+import {agentNames, idPattern, idRule, isolationModes, maxPhaseNameLength, patterns, phaseModes} from './fields.js';
 
 // Text the loader takes: at least one non-space character (it refuses blank values).
 const text = {type: 'string', pattern: '\\S'};

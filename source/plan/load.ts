@@ -6,6 +6,7 @@
 import {readFileSync, statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import {isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node} from 'yaml';
+import {firstInvalidUtf8} from '../text/utf8.js';
 import {makeFinding} from './findings.js';
 import {partialPlan, type PartialPlan} from './partial.js';
 import {checkPlanShape, type ShapeSource} from './schema.js';
@@ -63,30 +64,6 @@ function positionOf(text: string, offset: number): SourcePosition {
 	const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
 	const lineStart = before.lastIndexOf('\n') + 1;
 	return {line: before.split('\n').length, column: [...before.slice(lineStart)].length + 1};
-}
-
-/**
- * The byte offset of the first byte that is not valid UTF-8 (a stray byte, a truncated or
- * overlong sequence, a surrogate), or -1. Decoding would silently turn it into U+FFFD.
- */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-	let i = 0;
-	while (i < bytes.length) {
-		const b = bytes[i]!;
-		if (b < 0x80) {
-			i++;
-			continue;
-		}
-		// [length, lowest and highest valid second byte] per lead byte (RFC 3629, table 3-7).
-		const [length, low, high] =
-			b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf] : b === 0xe0 ? [3, 0xa0, 0xbf] : b === 0xed ? [3, 0x80, 0x9f] : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf] : b === 0xf0 ? [4, 0x90, 0xbf] : b === 0xf4 ? [4, 0x80, 0x8f] : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf] : [0, 0, 0];
-		if (length === 0 || i + length > bytes.length) return i;
-		const second = bytes[i + 1]!;
-		if (second < low || second > high) return i;
-		for (let k = 2; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
-		i += length;
-	}
-	return -1;
 }
 
 /**

@@ -3,7 +3,7 @@
 // is fixed. Pure. Only what the shape check would accept is kept, read conservatively: a field it
 // rejects counts as empty, so a finding on the part never comes from a guess.
 
-import {idPattern} from './schema.js';
+import {idPattern} from './fields.js';
 import type {Phase, Plan, PlanSource, SourcePosition, Task} from './types.js';
 
 /** The checkable part of a plan and its source positions (renumbered to the part). */

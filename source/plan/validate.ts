@@ -7,7 +7,7 @@ import {countWord, listSome, makeFinding, type FindingInput} from './findings.js
 import {commonPathExample, escapesWorkspace, pairsThatMayMeet, staticBase} from './globs.js';
 import {createGlobIndex} from './match.js';
 import {scanWorkspace} from './file-scan.js';
-import {didYouMean} from './schema.js';
+import {didYouMean} from './fields.js';
 import type {CheckablePart} from './load.js';
 import type {Finding, Plan, PlanSource, ValidationReport} from './types.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {planJsonSchema} from '../../source/plan/json-schema.js';
-import {phaseFields, planFields, taskFields} from '../../source/plan/schema.js';
+import {phaseFields, planFields, taskFields} from '../../source/plan/fields.js';
 
 type Obj = {properties: Record<string, unknown>; $defs: Record<string, {properties: Record<string, unknown>}>};
 

@@ -4,8 +4,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {after, test} from 'node:test';
-import {firstInvalidUtf8, loadPlan, parsePlanText, strictJsonError} from '../../source/plan/load.js';
-import {parseDuration} from '../../source/plan/schema.js';
+import {loadPlan, parsePlanText, strictJsonError} from '../../source/plan/load.js';
+import {firstInvalidUtf8} from '../../source/text/utf8.js';
+import {parseDuration} from '../../source/plan/fields.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fanout-load-'));
 after(() => rmSync(dir, {recursive: true, force: true}));
