@@ -36,18 +36,37 @@ const CONTROL_BYTES: readonly number[] = (() => {
 const C1_CONTROL = /\xc2[\x80-\x9f]/;
 
 /**
+ * A buffer the renderer may reuse from one call to the next. Whoever passes one promises that
+ * nothing still reads what the last call returned (its stream consumed it synchronously); set
+ * `buffer` to undefined when that is not so, and the next call allocates a fresh one.
+ */
+export type RenderScratch = {buffer: Buffer | undefined};
+
+/** Smallest scratch buffer allocated: one pipe read (64 KiB) plus its prefixes fits. */
+const MIN_SCRATCH = 192 * 1024;
+
+/** `size` bytes to render into: the scratch buffer when it is big enough, else a new one (kept in the scratch). */
+function outputBuffer(size: number, scratch: RenderScratch | undefined): Buffer {
+	if (!scratch) return Buffer.allocUnsafe(size);
+	if (scratch.buffer === undefined || scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafe(Math.max(size, MIN_SCRATCH));
+	return scratch.buffer;
+}
+
+/**
  * Renders `chunk[start, end)` (whole lines, `end` just after a newline, `lineCount` of them)
  * as prefix + sanitized line + newline for each. `head` (bytes already rendered, such as a line
  * completed from an earlier chunk) comes first in the same buffer, so nothing is copied twice.
+ * With `scratch`, the result is a view of the scratch buffer: valid until the next call.
  */
-export function renderLines(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head?: Buffer): Buffer {
+export function renderLines(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head?: Buffer, scratch?: RenderScratch): Buffer {
 	const headLength = head?.length ?? 0;
 	const text = renderPlainRegion(chunk, start, end, options);
-	if (text === undefined) return renderByteLoop(chunk, start, end, lineCount, options, head);
-	const out = Buffer.allocUnsafe(headLength + text.length);
+	if (text === undefined) return renderByteLoop(chunk, start, end, lineCount, options, head, scratch);
+	const size = headLength + text.length;
+	const out = outputBuffer(size, scratch);
 	if (head) out.set(head, 0);
 	out.write(text, headLength, 'latin1');
-	return out;
+	return out.subarray(0, size);
 }
 
 /**
@@ -135,12 +154,12 @@ function expandTabs(text: string, firstTab: number): string {
 }
 
 /** The general path: one pass over the bytes, line by line, the string sanitizer for odd lines. */
-function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head: Buffer | undefined): Buffer {
+function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head: Buffer | undefined, scratch: RenderScratch | undefined): Buffer {
 	const {prefix, color, maxChars} = options;
 	const prefixLength = prefix.length;
 	const headLength = head?.length ?? 0;
 	// Enough for the common case; tabs and slow-path lines grow it when they need to.
-	let out: Buffer = Buffer.allocUnsafe(headLength + end - start + lineCount * prefixLength + 64);
+	let out: Buffer = outputBuffer(headLength + end - start + lineCount * prefixLength + 64, scratch);
 	if (head) out.set(head, 0);
 	let o = headLength;
 	let linesDone = 0;
@@ -151,18 +170,19 @@ function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: nu
 	let i = start;
 	while (i < end) {
 		const lineStart = i;
-		// TypedArray#set, not Buffer#copy: for a few bytes the latter's per-call cost dominates.
-		out.set(prefix, o);
-		o += prefixLength;
+		// A byte loop, not TypedArray#set or Buffer#copy: for a prefix's few bytes, once per line,
+		// their per-call cost is most of the work.
+		for (let k = 0; k < prefixLength; k++) out[o++] = prefix[k]!;
 		const lineOut = o;
+		// Columns are counted only when a tab needs them (see columnsOf), from the last tab on.
 		let column = 0;
+		let counted = o;
 		let slow = false;
 		for (;;) {
 			const b = chunk[i]!;
 			if (b >= 0x20 && b < 0x7f) {
 				out[o++] = b;
 				i++;
-				column++;
 				continue;
 			}
 			if (b === LF) {
@@ -174,10 +194,12 @@ function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: nu
 				break;
 			}
 			if (b === 0x09) {
+				column += columnsOf(out, counted, o);
 				const spaces = TAB_WIDTH - (column % TAB_WIDTH);
-				out = ensureRoom(out, o, spaces + end - i + (lineCount - linesDone) * prefixLength);
+				out = ensureRoom(out, o, spaces + end - i + (lineCount - linesDone) * prefixLength, scratch);
 				for (let k = 0; k < spaces; k++) out[o++] = 0x20;
 				column += spaces;
+				counted = o;
 				i++;
 				continue;
 			}
@@ -207,15 +229,13 @@ function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: nu
 			}
 			for (let k = 0; k < size; k++) out[o++] = chunk[i + k]!;
 			i += size;
-			// As the string path counts: UTF-16 code units.
-			column += size === 4 ? 2 : 1;
 		}
 		if (slow) {
 			const lineEnd = chunk.indexOf(LF, i);
 			const shown = displayLine(collapseCarriageReturns(decodeLine(chunk.subarray(lineStart, lineEnd))), maxChars);
 			const text = color ? shown : stripColour(shown);
 			o = lineOut;
-			out = ensureRoom(out, o, Buffer.byteLength(text) + 1 + end - lineEnd - 1 + (lineCount - linesDone) * prefixLength);
+			out = ensureRoom(out, o, Buffer.byteLength(text) + 1 + end - lineEnd - 1 + (lineCount - linesDone) * prefixLength, scratch);
 			o += out.write(text, o);
 			out[o++] = LF;
 			i = lineEnd + 1;
@@ -225,12 +245,33 @@ function renderByteLoop(chunk: Buffer, start: number, end: number, lineCount: nu
 	return out.subarray(0, o);
 }
 
-/** `out`, or a bigger copy of its first `used` bytes, with room for `more` bytes after them. */
-function ensureRoom(out: Buffer, used: number, more: number): Buffer {
+/**
+ * Display columns of rendered line bytes `out[from, to)` (checked text: printable ASCII, valid
+ * UTF-8 and plain SGR only), as the string path counts them: UTF-16 code units of visible text,
+ * so a UTF-8 lead byte is one column (two for a 4-byte sequence), continuation bytes and SGR none.
+ */
+function columnsOf(out: Buffer, from: number, to: number): number {
+	let columns = 0;
+	for (let i = from; i < to; i++) {
+		const b = out[i]!;
+		if (b === ESC) {
+			while (out[i] !== 0x6d) i++;
+		} else if (b < 0x80) {
+			columns++;
+		} else if (b >= 0xc0) {
+			columns += b >= 0xf0 ? 2 : 1;
+		}
+	}
+	return columns;
+}
+
+/** `out`, or a bigger copy of its first `used` bytes (kept in the scratch), with room for `more` bytes after them. */
+function ensureRoom(out: Buffer, used: number, more: number, scratch: RenderScratch | undefined): Buffer {
 	const needed = used + more + 64;
 	if (needed <= out.length) return out;
 	const bigger = Buffer.allocUnsafe(Math.max(needed, out.length * 2));
 	out.copy(bigger, 0, 0, used);
+	if (scratch) scratch.buffer = bigger;
 	return bigger;
 }
 
