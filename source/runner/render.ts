@@ -24,16 +24,6 @@ const ESC = 0x1b;
 const TAB_WIDTH = 8;
 
 /**
- * C0 controls other than tab, newline and ESC, and DEL: any of them sends a region to the byte
- * loop. The likeliest first (carriage return, backspace, bell), so such a region stops early.
- */
-const CONTROL_BYTES: readonly number[] = (() => {
-	const bytes = [0x0d, 0x08, 0x07, 0x0c, 0x0b, 0x00, 0x7f];
-	for (let b = 0x01; b < 0x20; b++) if (!bytes.includes(b) && b !== 0x09 && b !== LF && b !== ESC) bytes.push(b);
-	return bytes;
-})();
-
-/**
  * A buffer the renderer may reuse from one call to the next. Whoever passes one promises that
  * nothing still reads what the last call returned (its stream consumed it synchronously); set
  * `buffer` to undefined when that is not so, and the next call allocates a fresh one.
@@ -63,18 +53,17 @@ export function renderLines(chunk: Buffer, start: number, end: number, lineCount
 }
 
 /**
- * True when `chunk[start, end)` holds no control byte but tab, newline and ESC, no DEL, and
- * only well-formed UTF-8 without C1 controls (U+0080-U+009F): then a line needs per-byte work
- * only at its tabs and escapes. Native searches only (a few dozen memchr passes and one UTF-8
- * check cost less than one JS loop over the bytes).
+ * True when `chunk[start, end)` is well-formed UTF-8 without C1 controls (U+0080-U+009F) and
+ * without DEL: then every byte from 0x20 up is printable or part of a printable character, and
+ * a line needs per-byte work only at the bytes below 0x20 (newlines, tabs, escapes; any other
+ * C0 control sends its line to the sanitizer). Native searches only: one UTF-8 check and a few
+ * memchr passes cost less than one JS loop over the bytes.
  */
 export function regionIsChecked(chunk: Buffer, start: number, end: number): boolean {
 	if (end <= start) return true;
 	if (!isUtf8(chunk.subarray(start, end))) return false;
-	for (const byte of CONTROL_BYTES) {
-		const at = chunk.indexOf(byte, start);
-		if (at !== -1 && at < end) return false;
-	}
+	const del = chunk.indexOf(0x7f, start);
+	if (del !== -1 && del < end) return false;
 	// C1 controls are C2 80-9F in UTF-8: look only where a C2 byte is.
 	for (let at = chunk.indexOf(0xc2, start); at !== -1 && at < end; at = chunk.indexOf(0xc2, at + 2)) {
 		if (chunk[at + 1]! <= 0x9f) return false;
@@ -85,7 +74,7 @@ export function regionIsChecked(chunk: Buffer, start: number, end: number): bool
 /**
  * The checked-region loop (see regionIsChecked): four bytes at a time while none is below
  * 0x20; a byte at or above it is printable ASCII or part of a valid UTF-8 sequence, copied as
- * it is. Only newlines, tabs and escapes stop it.
+ * it is. Only the bytes below 0x20 stop it.
  */
 function renderChecked(chunk: Buffer, start: number, end: number, lineCount: number, options: RenderOptions, head: Buffer | undefined, scratch: RenderScratch | undefined): Buffer {
 	const {prefix, color, maxChars} = options;
@@ -147,9 +136,9 @@ function renderChecked(chunk: Buffer, start: number, end: number, lineCount: num
 				i++;
 				continue;
 			}
-			// ESC (the region holds no other control). Plain SGR: ESC [ digits ; : ... m.
+			// Plain SGR: ESC [ digits ; : ... m. Any other control is for the slow path.
 			let j = i + 1;
-			if (chunk[j] !== 0x5b) {
+			if (b !== ESC || chunk[j] !== 0x5b) {
 				slow = true;
 				break;
 			}

@@ -69,10 +69,10 @@ test('fuzz: random lines render exactly as the string path', () => {
 test('fuzz: checked regions (copied a word at a time) render exactly as the string path', () => {
 	let seed = 11;
 	const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
-	// Only what a checked region holds: printable text, UTF-8 (C1-free, 4-byte too), tabs and
-	// escapes (plain SGR, and others the line is sanitized for); lines over the cap of 20 too.
+	// Only what a checked region holds: printable text, UTF-8 (C1-free, 4-byte too), tabs,
+	// escapes (plain SGR, and others) and C0 controls the line is sanitized for; lines over the cap of 20 too.
 	const colourless = ['a', 'bc', ' ', '\t', 'é', '·', '\u00a0', '日', '😀', 'x'.repeat(7), '~'];
-	const coloured = [...colourless, '\u001b[31m', '\u001b[0m', '\u001b[1;38:5:2m', '\u001b[m', '\u001b[2J', '\u001b(B', '\u001b'];
+	const coloured = [...colourless, '\u001b[31m', '\u001b[0m', '\u001b[1;38:5:2m', '\u001b[m', '\u001b[2J', '\u001b(B', '\u001b', '\r', '\u0007', '\b', '\u0000'];
 	for (let round = 0; round < 600; round++) {
 		const pieces = round % 3 === 0 ? colourless : coloured;
 		let text = '';
@@ -88,10 +88,10 @@ test('fuzz: checked regions (copied a word at a time) render exactly as the stri
 	}
 });
 
-test('a region holding a control, DEL, a C1 control or invalid UTF-8 is not checked, and still renders right', () => {
-	for (const odd of ['\r', '\u0007', '\u007f', '\u0085', '\u001b]0;t\u0007', '\u0000']) {
+test('a region holding DEL, a C1 control or invalid UTF-8 is not checked; C0 controls are, and all render right', () => {
+	for (const odd of ['\u007f', '\u0085', '\r', '\u0007', '\u001b]0;t\u0007', '\u0000']) {
 		const bytes = Buffer.from(`fine\nnot ${odd} fine\n`);
-		assert.equal(regionIsChecked(bytes, 0, bytes.length), false, JSON.stringify(odd));
+		assert.equal(regionIsChecked(bytes, 0, bytes.length), odd.length > 1 || odd.charCodeAt(0) < 0x20, JSON.stringify(odd));
 		for (const color of [true, false]) assert.equal(render(bytes, color), reference(bytes, color, 4096), JSON.stringify(odd));
 	}
 	const invalid = Buffer.from([0x61, 0xff, 0x0a]);
