@@ -2,7 +2,9 @@
 // its task id, padded to the widest id and coloured per task when colour is on, one write
 // per batch of lines rather than per line.
 
+import {Socket} from 'node:net';
 import {renderLines} from './render.js';
+import type {RenderScratch} from './render.js';
 import {DEFAULT_MAX_LINE_CHARS, sanitizeLine, stripColour} from '../text/sanitize.js';
 
 const RESET = '\u001b[0m';
@@ -82,6 +84,18 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 
 	const write = (data: string | Buffer): boolean => stream.write(data);
 	const drained = drainWaiter(stream);
+	// One output buffer for every chunk: 64 KiB rendered per pipe read would otherwise be a new
+	// off-heap allocation each time, and their sum (more than the output itself) drives V8 into
+	// extra full collections. Reused only with a stream known to be done with a buffer when its
+	// write returns with nothing queued; any other stream (a PassThrough hands the very buffer
+	// on) gets a fresh one per chunk.
+	const reusable = consumesAtOnce(stream);
+	const scratch: RenderScratch = {buffer: undefined};
+	const writeRendered = (rendered: Buffer): boolean => {
+		const ok = stream.write(rendered);
+		if (!reusable || (stream as {writableLength?: number}).writableLength !== 0) scratch.buffer = undefined;
+		return ok;
+	};
 
 	const leadText = (prefix: string, lines: readonly string[]): string => {
 		let text = '';
@@ -100,7 +114,7 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 		// A chunk nearly always starts by finishing a line held from the one before: rendered
 		// into the same buffer, so the body is not copied again to join them.
 		const head = lead.length > 0 ? Buffer.from(leadText(prefix, lead)) : undefined;
-		return write(renderLines(chunk, start, end, count, {prefix: bytes, color, maxChars}, head));
+		return writeRendered(renderLines(chunk, start, end, count, {prefix: bytes, color, maxChars}, head, scratch));
 	};
 
 	return {
@@ -124,6 +138,15 @@ export function createHeadlessSink(stream: NodeJS.WritableStream, options: Headl
 			write(out);
 		},
 	};
+}
+
+/**
+ * True for the streams that copy or write a buffer before `write` returns unless they queue it:
+ * stdout and stderr (a file's SyncWriteStream writes at once; a pipe or terminal is a socket)
+ * and sockets, whose queued bytes count in `writableLength`.
+ */
+function consumesAtOnce(stream: NodeJS.WritableStream): boolean {
+	return stream === process.stdout || stream === process.stderr || stream instanceof Socket;
 }
 
 /**

@@ -1,16 +1,16 @@
-// The per-task output pipeline: bytes go unchanged to the log file, then through the line
-// splitter to the raw-line callback (marker scan, agent parsers), the sanitizer, the ring
-// buffer the UI samples, and optionally a headless sink.
+// The per-task output pipeline and the store of every task's: bytes go unchanged to the log
+// file (log-writer.ts), then through the line splitter to the raw-line callback (marker scan,
+// agent parsers), the tail the UI samples (tail.ts), and optionally a headless sink.
 
-import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
-import {isOutOfSpace, IoFailure} from './errors.js';
-import {dirname} from 'node:path';
+import type {IoFailure} from './errors.js';
 import type {OutputStore, OutputTail} from './types.js';
 import type {LineBatchSink} from './headless-sink.js';
 import {countNewlines, decodeLines, LineSplitter} from './lines.js';
-import {Ring, DEFAULT_RING_SIZE} from './ring.js';
 import {DEFAULT_MAX_LINE_CHARS, displayLine} from '../text/sanitize.js';
 import {LogIndex} from './log-index.js';
+import {openLogWriter} from './log-writer.js';
+import type {StallReason} from './log-writer.js';
+import {Tail} from './tail.js';
 
 export {DEFAULT_MAX_LINE_CHARS};
 
@@ -43,8 +43,7 @@ export type OpenOutputOptions = {
 	readonly retryMs?: number;
 };
 
-/** Why a task's output is paused: its log waits for disk space. */
-export type StallReason = 'disk full';
+export type {StallReason};
 
 /** What the store tells the run about its logs. */
 export type OutputStoreEvents = {
@@ -129,164 +128,38 @@ export function createOutputStore(events: OutputStoreEvents = {}): TaskOutputSto
 	};
 }
 
-/** Lines a pending tail item holds: whole lines of a chunk, or one decoded line. */
-type PendingItem = {readonly item: Buffer | string; readonly count: number};
-
-/** Biggest region kept whole for the tail; larger ones are cut to their last lines first. */
-const MAX_PENDING_REGION = 256 * 1024;
-
 function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: number, onChange: () => void, events: OutputStoreEvents): TaskOutput {
 	const {logPath, onLine, sink, display} = options;
 	const match = options.onLineMatch;
 	const matchBytes = match === undefined ? undefined : Buffer.from(match);
 	const maxChars = Math.max(8, options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS);
-	const ring = new Ring<string>(options.maxLines ?? DEFAULT_RING_SIZE);
+	const toDisplay = (line: string): string => displayLine(line, maxChars);
+	const tail = new Tail(options.maxLines, toDisplay);
 	const splitter = new LineSplitter({maxHeldBytes: options.maxHeldBytes});
-	let fd: number | undefined;
-	try {
-		mkdirSync(dirname(logPath), {recursive: true});
-		fd = openSync(logPath, 'a');
-	} catch (error) {
-		throw new Error(`cannot open log ${logPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {cause: error});
-	}
 	let version = startVersion;
 	let bytes = 0;
 	let lineCount = 0;
-	let logError: string | undefined;
 	let ended = false;
 	let heldVersion = 0;
 	let partialCache: {version: number; line: string | undefined} | undefined;
 	let pressured = false;
-
-	const toDisplay = (line: string): string => displayLine(line, maxChars);
 
 	const changed = (): void => {
 		version++;
 		onChange();
 	};
 
-	// Synchronous writes: order is kept without queueing, memory cannot pile up behind a slow
-	// disk (the pipe simply waits), and a kill -9 of fanout loses nothing already read.
-	// A full disk pauses the log instead: the unwritten bytes wait here (write() returns false, so
-	// the producer stops reading the pipe and the task blocks on it) and are written, in order,
-	// once a retry finds space. Nothing is dropped unless the run gives up (giveUp).
-	let unwritten: Buffer[] = [];
-	let written = 0;
-	let stalled: StallReason | undefined;
-	let retryTimer: NodeJS.Timeout | undefined;
-	let gaveUp = false;
-	let lost = 0;
-	let logWaiters: Array<() => void> = [];
-	const retryMs = options.retryMs ?? 1000;
-
-	/** Writes what waits, then `chunk`; false when the disk is full (the rest waits in `unwritten`). */
-	const writeLog = (chunk?: Buffer): boolean => {
-		if (chunk) {
-			if (gaveUp || fd === undefined) {
-				if (gaveUp) lost += chunk.length;
-				return true;
-			}
-			unwritten.push(chunk);
-		}
-		while (unwritten.length > 0 && fd !== undefined) {
-			const next = unwritten[0]!;
-			let offset = 0;
-			try {
-				while (offset < next.length) offset += writeSync(fd, next, offset, next.length - offset);
-			} catch (error) {
-				written += offset;
-				unwritten[0] = next.subarray(offset);
-				const failure = new IoFailure(error, logPath, 'writing');
-				if (isOutOfSpace(error)) return false;
-				logError = `cannot write log ${logPath}: ${failure.code ?? String(error)}`;
-				lost += unwritten.reduce((sum, b) => sum + b.length, 0);
-				unwritten = [];
-				closeQuietly();
-				events.onLogFailure?.(key, failure);
-				return true;
-			}
-			written += next.length;
-			unwritten.shift();
-		}
-		return true;
-	};
-
-	const stall = (): void => {
-		if (stalled) return;
-		stalled = 'disk full';
-		changed();
-		events.onStall?.(key, new IoFailure(Object.assign(new Error('no space left on device'), {code: 'ENOSPC'}), logPath, 'writing'));
-		const retry = (): void => {
-			retryTimer = undefined;
-			if (gaveUp) return;
-			if (writeLog()) unstall();
-			else retryTimer = setTimeout(retry, retryMs);
-		};
-		retryTimer = setTimeout(retry, retryMs);
-	};
-
-	const unstall = (): void => {
-		if (!stalled) return;
-		stalled = undefined;
-		if (retryTimer) clearTimeout(retryTimer);
-		retryTimer = undefined;
-		changed();
-		if (!gaveUp) events.onResume?.(key);
-		const waiters = logWaiters;
-		logWaiters = [];
-		for (const wake of waiters) wake();
-	};
-
-	const logWritten = (): Promise<void> => (stalled ? new Promise<void>(resolve => logWaiters.push(resolve)) : Promise.resolve());
-
-	/** Where the log was cut, written into the log itself when the disk lets it (best effort). */
-	const noteCut = (): void => {
-		lost += unwritten.reduce((sum, b) => sum + b.length, 0);
-		unwritten = [];
-		if (lost === 0) return;
-		logError = `log cut after ${written} bytes: ${lost} bytes of output were not written (the disk was full)`;
-		if (fd === undefined) return;
-		try {
-			writeSync(fd, `\n[fanout: this log was cut here (after ${written} bytes): the disk was full and ${lost} bytes of output were not written]\n`);
-		} catch {
-			// The disk is still full: the journal, the summary and the message say it instead.
-		}
-	};
-
-	const closeQuietly = (): void => {
-		if (fd === undefined) return;
-		try {
-			closeSync(fd);
-		} catch {
-			// Already unusable; nothing more to lose.
-		}
-		fd = undefined;
-	};
-
-	// The tail is decoded only when read (at most a frame rate), not per chunk: until then it is
-	// the raw regions that can still hold one of its last lines.
-	let pending: PendingItem[] = [];
-	let pendingLines = 0;
-	const addPending = (item: Buffer | string, count: number): void => {
-		if (typeof item !== 'string' && item.length > MAX_PENDING_REGION && count > ring.capacity) {
-			let cut = item.length - 1;
-			for (let k = 0; k < ring.capacity; k++) cut = item.lastIndexOf(10, cut - 1);
-			item = item.subarray(cut + 1);
-			count = ring.capacity;
-		}
-		pending.push({item, count});
-		pendingLines += count;
-		while (pending.length > 1 && pendingLines - pending[0]!.count >= ring.capacity) pendingLines -= pending.shift()!.count;
-	};
-	const materialize = (): void => {
-		for (const {item} of pending) {
-			const lines = typeof item === 'string' ? [item] : decodeLines(item, 0, item.length);
-			const from = Math.max(0, lines.length - ring.capacity);
-			for (let i = from; i < lines.length; i++) ring.push(toDisplay(lines[i]!));
-		}
-		pending = [];
-		pendingLines = 0;
-	};
+	const log = openLogWriter(logPath, options.retryMs ?? 1000, {
+		onStall(failure) {
+			changed();
+			events.onStall?.(key, failure);
+		},
+		onResume(gaveUp) {
+			changed();
+			if (!gaveUp) events.onResume?.(key);
+		},
+		onFailure: failure => events.onLogFailure?.(key, failure),
+	});
 
 	const take = (chunk: Buffer, first: string | undefined, start: number, end: number): number => {
 		const count = end > start ? countNewlines(chunk, start, end) : 0;
@@ -300,7 +173,7 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 				onLine?.(line);
 				for (const out of display(line)) shown.push(toDisplay(out));
 			}
-			ring.pushAll(shown);
+			tail.pushShown(shown);
 			if (sink && !sink.writeLines(key, shown)) pressured = true;
 			lineCount += total;
 			return total;
@@ -312,8 +185,8 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 			}
 		}
 		if (sink && !sink.writeChunk(key, first === undefined ? [] : [toDisplay(first)], chunk, start, end, count)) pressured = true;
-		if (first !== undefined) addPending(first, 1);
-		if (count > 0) addPending(chunk.subarray(start, end), count);
+		if (first !== undefined) tail.add(first, 1);
+		if (count > 0) tail.add(chunk.subarray(start, end), count);
 		lineCount += total;
 		return total;
 	};
@@ -331,40 +204,31 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 			return lineCount;
 		},
 		get logError() {
-			return logError;
+			return log.error;
 		},
 		get stalled() {
-			return stalled;
+			return log.stalled;
 		},
-		giveUp() {
-			if (gaveUp) return;
-			gaveUp = true;
-			noteCut();
-			unstall();
-		},
+		giveUp: () => log.giveUp(),
 		get ended() {
 			return ended;
 		},
-		lines(max = ring.capacity) {
-			if (pending.length > 0) materialize();
+		lines(max = tail.capacity) {
 			if (splitter.heldVersion !== partialCache?.version) {
 				const raw = splitter.partial(maxChars * 4);
 				partialCache = {version: splitter.heldVersion, line: raw === undefined ? undefined : toDisplay(raw)};
 			}
 			// An adapter's unfinished raw line (half a JSON event) means nothing to a reader.
 			const partial = display ? undefined : partialCache.line;
-			if (partial === undefined || partial === '') return ring.toArray(max);
+			if (partial === undefined || partial === '') return tail.lines(max);
 			if (max <= 0) return [];
-			const lines = ring.toArray(max - 1);
+			const lines = tail.lines(max - 1);
 			lines.push(partial);
 			return lines;
 		},
 		write(chunk) {
 			if (ended || chunk.length === 0) return true;
-			if (!writeLog(chunk)) {
-				stall();
-				pressured = true;
-			}
+			if (!log.write(chunk)) pressured = true;
 			bytes += chunk.length;
 			const {first, start, end} = splitter.push(chunk);
 			const count = take(chunk, first, start, end);
@@ -378,10 +242,10 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 			}
 			return true;
 		},
-		logWritten,
+		logWritten: () => log.written(),
 		drained() {
-			const log = logWritten();
-			return sink ? Promise.all([log, sink.drained()]).then(() => undefined) : log;
+			const written = log.written();
+			return sink ? Promise.all([written, sink.drained()]).then(() => undefined) : written;
 		},
 		end() {
 			if (!ended) {
@@ -389,12 +253,7 @@ function openTaskOutput(key: string, options: OpenOutputOptions, startVersion: n
 				const last = splitter.flush();
 				if (last !== undefined) take(Buffer.alloc(0), last, 0, 0);
 				// A last try for bytes still waiting for space; what stays unwritten is noted as cut.
-				if (!writeLog()) noteCut();
-				if (retryTimer) clearTimeout(retryTimer);
-				retryTimer = undefined;
-				stalled = undefined;
-				for (const wake of logWaiters.splice(0)) wake();
-				closeQuietly();
+				log.close();
 				changed();
 			}
 			return Promise.resolve();

@@ -99,24 +99,25 @@ async function logsExact(logs: readonly string[], shaFiles: readonly string[]): 
 }
 
 /**
- * The driver: fanout's pipeline alone (startProcess + TaskOutput + headless sink to a file, or
- * logs only). Prints one JSON line with its own CPU around the run and its peak RSS.
+ * The driver: fanout's pipeline alone (startProcess + TaskOutput + headless sink, or logs only).
+ * The sink writes to this process's stdout, as the CLI's does (the benchmark points it at a
+ * file: a synchronous stream, colour off). Writes one JSON line with its own CPU around the run
+ * and its peak RSS to `reportPath`.
  */
-async function driver(dir: string, sinkPath: string, tasks: number, bytes: number): Promise<void> {
+async function driver(dir: string, mode: string, tasks: number, bytes: number, reportPath: string): Promise<void> {
 	const cpuBefore = process.cpuUsage();
 	const started = process.hrtime.bigint();
-	const sinkStream = sinkPath === '-' ? undefined : createWriteStream(sinkPath);
 	const ids = Array.from({length: tasks}, (_, i) => `writer-${i + 1}`);
-	const sink = sinkStream ? createHeadlessSink(sinkStream, {color: true, keys: ids}) : undefined;
+	const sink = mode === 'headless' ? createHeadlessSink(process.stdout, {color: false, keys: ids}) : undefined;
 	const store = createOutputStore();
 	const runs = ids.map((id, i) => {
 		const output = store.open(id, {logPath: join(dir, 'logs', `${id}.log`), sink});
 		return startProcess({command: writerCommand(join(dir, `${id}.sha`), bytes, i + 1)}, {cwd: dir, env: process.env, output});
 	});
 	const infos = await Promise.all(runs.map((run) => run.done));
-	if (sinkStream) await new Promise<void>((done) => sinkStream.end(done));
 	const cpu = process.cpuUsage(cpuBefore);
-	process.stdout.write(
+	writeFileSync(
+		reportPath,
 		`${JSON.stringify({
 			cpuS: (cpu.user + cpu.system) / 1e6,
 			wallS: Number(process.hrtime.bigint() - started) / 1e9,
@@ -186,17 +187,16 @@ export async function benchThroughput(options: BenchOptions = {}): Promise<Bench
 			const self = fileURLToPath(import.meta.url);
 			if (!options.cliOnly) {
 				const startup = fresh('pipeline-startup');
-				const idle = await measure([process.execPath, '--import', 'tsx', self, '--driver', startup.dir, '-', '0', '0'], join(startup.dir, 'driver.json'), ROOT);
+				const idle = await measure([process.execPath, '--import', 'tsx', self, '--driver', startup.dir, 'logs', '0', '0', join(startup.dir, 'driver.json')], join(startup.dir, 'stdout'), ROOT);
 				const startupCpuS = idle.treeCpuS;
 				for (const [name, toFile] of [
 					['fanout pipeline, headless to file', true],
 					['fanout pipeline, logs only', false],
 				] as const) {
 					const {dir, shaFiles} = fresh(toFile ? 'pipeline-headless' : 'pipeline-logs');
-					const sinkPath = toFile ? join(dir, 'headless.out') : '-';
-					const stdoutPath = join(dir, 'driver.json');
-					const m = await measure([process.execPath, '--import', 'tsx', self, '--driver', dir, sinkPath, String(tasks), String(bytes)], stdoutPath, ROOT);
-					const report = JSON.parse(readFileSync(stdoutPath, 'utf8').trim()) as {cpuS: number; maxRssKb: number; failed: number};
+					const reportPath = join(dir, 'driver.json');
+					const m = await measure([process.execPath, '--import', 'tsx', self, '--driver', dir, toFile ? 'headless' : 'logs', String(tasks), String(bytes), reportPath], join(dir, 'stdout'), ROOT);
+					const report = JSON.parse(readFileSync(reportPath, 'utf8').trim()) as {cpuS: number; maxRssKb: number; failed: number};
 					const logs = shaFiles.map((_, i) => join(dir, 'logs', `writer-${i + 1}.log`));
 					rows.push({
 						name,
@@ -300,7 +300,7 @@ const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]
 if (invokedDirectly) {
 	const args = process.argv.slice(2);
 	if (args[0] === '--driver') {
-		await driver(args[1]!, args[2]!, Number(args[3]), Number(args[4]));
+		await driver(args[1]!, args[2]!, Number(args[3]), Number(args[4]), args[5]!);
 	} else {
 		const flag = (name: string): number | undefined => {
 			const at = args.indexOf(name);

@@ -3,14 +3,15 @@
 // keeps the buffers it was given never sees them change.
 import {test, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {spawnSync} from 'node:child_process';
+import {closeSync, openSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {PassThrough} from 'node:stream';
 import {createOutputStore} from '../../source/runner/output.js';
 import {createHeadlessSink} from '../../source/runner/headless-sink.js';
 import {collapseCarriageReturns} from '../../source/runner/lines.js';
 import {decodeLine, displayLine, stripColour} from '../../source/text/sanitize.js';
-import {tempDir} from './helpers.js';
+import {FIXTURES, tempDir} from './helpers.js';
 
 const {dir, cleanup} = tempDir();
 after(cleanup);
@@ -94,4 +95,34 @@ test('a stream that hands chunks on by reference never sees its earlier chunks o
 	stream.end();
 	const printed = (await stream.toArray()).map((part: Buffer) => part.toString()).join('');
 	assert.equal(printed, chunks.map((chunk) => reference(chunk, 't | ', false)).join(''));
+});
+
+test('on the real stdout (a file, a pipe) the reused output buffer prints every chunk exactly', async () => {
+	// Lines the fast path takes, lines the byte loop takes (colour off with escapes), hostile ones.
+	const lines: Buffer[] = [];
+	for (let i = 0; i < 40_000; i++) {
+		if (i % 7 === 0) lines.push(Buffer.from(`\u001b[1;31merror\u001b[0m ${i}\tat\tline\n`));
+		else if (i % 501 === 0) lines.push(SAMPLE);
+		else if (i % 997 === 0) lines.push(Buffer.from(`${'long '.repeat(2000)}\n`));
+		else lines.push(Buffer.from(`[${i}] building module ${i % 977} 日本 é\n`));
+	}
+	const input = Buffer.concat(lines);
+	const inputPath = join(dir, 'stdout-input');
+	writeFileSync(inputPath, input);
+	const fixture = join(FIXTURES, 'sink-stdout.ts');
+	for (const color of [false, true]) {
+		const expected = reference(input, color ? '\u001b[0m\u001b[36mtask |\u001b[0m ' : 'task | ', color);
+		// stdout a file: Node writes it with a SyncWriteStream.
+		const file = join(dir, `stdout-${color}.txt`);
+		const fd = openSync(file, 'w');
+		const toFile = spawnSync(process.execPath, ['--import', 'tsx', fixture, inputPath, join(dir, `file-${color}.log`), color ? '1' : '0'], {stdio: ['ignore', fd, 'pipe']});
+		closeSync(fd);
+		assert.equal(toFile.status, 0, String(toFile.stderr));
+		assert.ok(readFileSync(file).equals(Buffer.from(expected)), `stdout to a file, colour ${color}`);
+		assert.ok(readFileSync(join(dir, `file-${color}.log`)).equals(input));
+		// stdout a pipe: a socket in Node.
+		const toPipe = spawnSync(process.execPath, ['--import', 'tsx', fixture, inputPath, join(dir, `pipe-${color}.log`), color ? '1' : '0'], {maxBuffer: 1 << 30});
+		assert.equal(toPipe.status, 0, String(toPipe.stderr));
+		assert.ok(toPipe.stdout.equals(Buffer.from(expected)), `stdout to a pipe, colour ${color}`);
+	}
 });

@@ -2,7 +2,7 @@
 // gives, line by line.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {renderLines, renderPlainRegion} from '../../source/runner/render.js';
+import {regionIsChecked, renderLines} from '../../source/runner/render.js';
 import {collapseCarriageReturns, countNewlines} from '../../source/runner/lines.js';
 import {decodeLine, displayLine, stripColour} from '../../source/text/sanitize.js';
 
@@ -66,17 +66,15 @@ test('fuzz: random lines render exactly as the string path', () => {
 	}
 });
 
-test('fuzz: lines the fast path accepts take it, and render exactly as the string path', () => {
+test('fuzz: checked regions (copied a word at a time) render exactly as the string path', () => {
 	let seed = 11;
 	const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
-	// Only what the region path handles itself: printable text, UTF-8 (C1-free, 4-byte too),
-	// tabs and plain SGR; long lines (over the cap of 20) make it hand the region back.
-	const colourless = ['a', 'bc', ' ', '\t', 'é', '·', '\u00a0', '日', '😀', 'x'.repeat(7)];
-	const coloured = [...colourless, '\u001b[31m', '\u001b[0m', '\u001b[1;38:5:2m', '\u001b[m'];
-	let taken = 0;
-	for (let round = 0; round < 400; round++) {
-		const color = round % 2 === 0;
-		const pieces = color ? coloured : colourless;
+	// Only what a checked region holds: printable text, UTF-8 (C1-free, 4-byte too), tabs,
+	// escapes (plain SGR, and others) and C0 controls the line is sanitized for; lines over the cap of 20 too.
+	const colourless = ['a', 'bc', ' ', '\t', 'é', '·', '\u00a0', '日', '😀', 'x'.repeat(7), '~'];
+	const coloured = [...colourless, '\u001b[31m', '\u001b[0m', '\u001b[1;38:5:2m', '\u001b[m', '\u001b[2J', '\u001b(B', '\u001b', '\r', '\u0007', '\b', '\u0000'];
+	for (let round = 0; round < 600; round++) {
+		const pieces = round % 3 === 0 ? colourless : coloured;
 		let text = '';
 		const lines = 1 + (next() % 8);
 		for (let l = 0; l < lines; l++) {
@@ -85,29 +83,23 @@ test('fuzz: lines the fast path accepts take it, and render exactly as the strin
 			text += '\n';
 		}
 		const bytes = Buffer.from(text);
-		const region = renderPlainRegion(bytes, 0, bytes.length, {prefix, color, maxChars: 20});
-		const tooLong = text.split('\n').some((line) => Buffer.byteLength(line) > 20);
-		assert.equal(region === undefined, tooLong, JSON.stringify(text));
-		if (region !== undefined) {
-			taken++;
-			assert.equal(Buffer.from(region, 'latin1').toString(), reference(bytes, color, 20), JSON.stringify(text));
-		}
-		assert.equal(render(bytes, color, 20), reference(bytes, color, 20), JSON.stringify(text));
+		assert.ok(regionIsChecked(bytes, 0, bytes.length), JSON.stringify(text));
+		for (const color of [true, false]) assert.equal(render(bytes, color, 20), reference(bytes, color, 20), JSON.stringify(text));
 	}
-	assert.ok(taken > 100, `fast path taken ${taken} times`);
 });
 
-test('the fast path hands back regions holding anything else', () => {
-	const options = {prefix, color: true, maxChars: 4096};
-	for (const odd of ['\r', '\u0007', '\u007f', '\u0085', '\u001b]0;t\u0007', '\u001b[2J', '\u001b(B']) {
+test('a region holding DEL, a C1 control or invalid UTF-8 is not checked; C0 controls are, and all render right', () => {
+	for (const odd of ['\u007f', '\u0085', '\r', '\u0007', '\u001b]0;t\u0007', '\u0000']) {
 		const bytes = Buffer.from(`fine\nnot ${odd} fine\n`);
-		assert.equal(renderPlainRegion(bytes, 0, bytes.length, options), undefined, JSON.stringify(odd));
+		assert.equal(regionIsChecked(bytes, 0, bytes.length), odd.length > 1 || odd.charCodeAt(0) < 0x20, JSON.stringify(odd));
+		for (const color of [true, false]) assert.equal(render(bytes, color), reference(bytes, color, 4096), JSON.stringify(odd));
 	}
 	const invalid = Buffer.from([0x61, 0xff, 0x0a]);
-	assert.equal(renderPlainRegion(invalid, 0, invalid.length, options), undefined);
-	// Colour off: a region with SGR goes to the byte loop, which strips it.
+	assert.equal(regionIsChecked(invalid, 0, invalid.length), false);
+	// A C2 byte that starts a printable character (U+00A0) is fine.
+	const nbsp = Buffer.from('a\u00a0b\n');
+	assert.equal(regionIsChecked(nbsp, 0, nbsp.length), true);
 	const sgr = Buffer.from('\u001b[31mred\u001b[0m\n');
-	assert.equal(renderPlainRegion(sgr, 0, sgr.length, {...options, color: false}), undefined);
 	assert.equal(render(sgr, false), `${prefix.toString()}red\n`);
 });
 
