@@ -153,10 +153,11 @@ export default class Output {
 				}
 			}
 			let offsetY = 0;
-			for (let [index, line] of lines.entries()) {
+			for (const [index, text] of lines.entries()) {
 				const currentLine = output[y + offsetY];
 				// A text taller than the screen: its extra lines have no row.
 				if (!currentLine) continue;
+				let line = text;
 				for (const transformer of transformers) line = transformer(line, index);
 				let offsetX = x;
 				for (const character of styledChars(line)) {
