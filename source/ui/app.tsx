@@ -72,7 +72,7 @@ export function App({color, fps = 10, now = Date.now, clock: given, startupKeys 
 	return (
 		<ColorContext.Provider value={colorOn}>
 			<ClockContext.Provider value={clock}>
-				<KeysProvider splitFirst={startupKeys}>
+				<KeysProvider splitFirst={startupKeys} {...(rest.actor.pending ? {pending: () => rest.actor.pending?.()} : {})}>
 					<Root {...rest} />
 				</KeysProvider>
 			</ClockContext.Provider>

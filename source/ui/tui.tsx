@@ -84,13 +84,25 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 	// The plan review shows at once; approving a phase waits until the engine is ready to watch it
 	// (ignore rules, baseline snapshot, workspace watch), which takes a moment on a big tree.
 	const ready = engine.startEarly();
+	// An approval on its way to the machine: keys typed meanwhile wait for it (use-keys.tsx), so
+	// a key typed after `a` reaches the grid, not the approval screen it left.
+	let approving: Promise<void> | undefined;
 	const view: OrchestratorView = {
 		getSnapshot: () => engine.actor.getSnapshot(),
 		subscribe: listener => engine.actor.subscribe(listener),
 		send: event => {
-			if (event.type === 'phase.approve' || event.type === 'phase.approveAll') void ready.then(() => engine.actor.send(event));
-			else engine.actor.send(event);
+			if (event.type !== 'phase.approve' && event.type !== 'phase.approveAll') {
+				engine.actor.send(event);
+				return;
+			}
+			// A failed start is reported where `ready` is awaited below; here it only releases the keys.
+			const sent = ready.then(() => engine.actor.send(event)).catch(() => undefined);
+			const settled = sent.finally(() => {
+				if (approving === settled) approving = undefined;
+			});
+			approving = settled;
 		},
+		pending: () => approving,
 	};
 	// What tasks changed and where they work: asked of the engine (the isolation engine sets
 	// `isolation`; without it every task works in the shared tree).

@@ -17,6 +17,12 @@ export type OrchestratorView = {
 	getSnapshot(): OrchestratorSnapshot;
 	subscribe(listener: (snapshot: OrchestratorSnapshot) => void): {unsubscribe(): void};
 	send(event: UserEvent): void;
+	/**
+	 * While an event sent is still on its way to the machine (an approval waits for the engine
+	 * to be ready), the promise of its arrival: keys typed meanwhile wait for it, so they reach
+	 * the screen the event leads to, not the one it leaves.
+	 */
+	pending?(): Promise<unknown> | undefined;
 };
 
 export type {PhaseInfo} from '../runner/phase-info.js';

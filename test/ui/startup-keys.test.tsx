@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {cleanup, render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
 import {splitKeys} from '../../source/ui/hooks/split-keys.js';
-import {FakeView, MemoryStore, NOW, eventually, makeContext, plain, setSize} from './helpers.js';
+import {ARROW_RIGHT, FakeView, MemoryStore, NOW, T0, eventually, makeContext, plain, setSize, taskRun, tick} from './helpers.js';
 
 test.afterEach(() => cleanup());
 
@@ -47,4 +47,45 @@ test('outside start-up mode a first chunk stays one input', async () => {
 	app.stdin.write('?');
 	await eventually(() => assert.match(plain(app.lastFrame()), /Keys · plan review/));
 	assert.deepEqual(view.sent, []);
+});
+
+/** A view whose approval reaches the machine only when the test lets it (the engine getting ready). */
+class SlowApproval extends FakeView {
+	#arrival: Promise<void> | undefined;
+	release = () => {};
+
+	override send(event: Parameters<FakeView['send']>[0]): void {
+		super.send(event);
+		if (event.type !== 'phase.approve') return;
+		this.#arrival = new Promise<void>(resolve => {
+			this.release = () => {
+				this.set('running', {...this.snapshot.context, tasks: {...this.snapshot.context.tasks, 'api-logging': taskRun('api-logging', 0, {status: 'running', startedAt: T0})}});
+				this.#arrival = undefined;
+				resolve();
+			};
+		});
+	}
+
+	pending(): Promise<void> | undefined {
+		return this.#arrival;
+	}
+}
+
+test('a key typed after a (approve) while the engine gets ready reaches the grid, not the approval', async () => {
+	const view = new SlowApproval('awaitingApproval', makeContext());
+	const app = render(<App actor={view} store={new MemoryStore()} onExit={() => {}} color={false} now={NOW} />);
+	setSize(app.stdout, 120, 40);
+	await eventually(() => assert.match(plain(app.lastFrame()), /a approve/));
+	app.stdin.write('a');
+	// On the approval screen, → does nothing and q asks to abort the run; both must wait.
+	app.stdin.write(ARROW_RIGHT);
+	app.stdin.write('q');
+	await tick();
+	assert.match(plain(app.lastFrame()), /a approve/);
+	assert.doesNotMatch(plain(app.lastFrame()), /abort/i);
+	view.release();
+	// On the grid, → moved the focus to the second task and q opened the quit confirmation there.
+	await eventually(() => assert.ok(plain(app.lastFrame()).split('\n').some(line => /║ \S db-logging/.test(line)), plain(app.lastFrame())));
+	await eventually(() => assert.match(plain(app.lastFrame()), /stop every task|quit/i));
+	assert.deepEqual(view.sent, [{type: 'phase.approve'}]);
 });

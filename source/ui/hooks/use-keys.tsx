@@ -4,7 +4,8 @@
 // to handlers registered in layout effects (synchronous with the commit) and read at key time.
 // Keys typed while the app started arrive as one chunk on the first read: they are split and
 // acted on one at a time, each after the screen the previous one led to is live (no key is lost,
-// and none reaches a screen it was not typed for).
+// and none reaches a screen it was not typed for). Keys typed while an event is still on its way
+// to the machine (an approval waiting for the engine) wait the same way.
 
 import {createContext, useContext, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
 import {useInput, type Key} from 'ink';
@@ -21,7 +22,7 @@ const KeysContext = createContext<Registry | undefined>(undefined);
  * `splitFirst` (the app in a real terminal) the first chunk read is taken as keys typed during
  * start-up and split; otherwise a chunk is one input, as Ink gives it (a paste into a field).
  */
-export function KeysProvider({children, splitFirst = false}: {readonly children: ReactNode; readonly splitFirst?: boolean}) {
+export function KeysProvider({children, splitFirst = false, pending}: {readonly children: ReactNode; readonly splitFirst?: boolean; readonly pending?: () => Promise<unknown> | undefined}) {
 	const [registry] = useState<Registry>(() => {
 		const entries = new Set<Entry>();
 		return {
@@ -42,8 +43,16 @@ export function KeysProvider({children, splitFirst = false}: {readonly children:
 		}
 	};
 	// The rest of a start-up chunk, one key per turn: the previous key's render has committed
-	// (legacy root: synchronously) and its screen's handlers are registered by then.
+	// (legacy root: synchronously) and its screen's handlers are registered by then. A key that
+	// sent an event still on its way (see OrchestratorView.pending) holds the rest until it
+	// arrives. While the queue is not empty, exactly one drain is scheduled.
 	const drain = () => {
+		const blocked = pending?.();
+		if (blocked) {
+			const resume = () => setImmediate(drain);
+			blocked.then(resume, resume);
+			return;
+		}
 		const next = start.queue.shift();
 		if (!next) return;
 		dispatch(next.input, next.key);
@@ -52,9 +61,11 @@ export function KeysProvider({children, splitFirst = false}: {readonly children:
 	useInput((input, key) => {
 		// Enter typed before raw mode reads as a line feed.
 		if (input === '\n') ({input, key} = keyOfChar(input));
-		if (start.first || start.queue.length > 0) {
-			start.first = false;
+		// Ctrl-C is never held: it is the way out of a start that hangs.
+		const held = start.queue.length > 0 || (pending?.() !== undefined && !(key.ctrl && input === 'c'));
+		if (start.first || held) {
 			const keys = splitKeys(input, key);
+			start.first = false;
 			const waiting = start.queue.length > 0;
 			start.queue.push(...keys);
 			if (!waiting) drain();
