@@ -16,7 +16,7 @@ import {writeBackReport} from '../runner/write-back.js';
 import {killAllGroupsNow, stopAllGroups} from '../runner/groups.js';
 import type {LineBatchSink} from '../runner/headless-sink.js';
 import {describeIoError, withIo} from '../runner/errors.js';
-import {appendEvent, writeSummary} from '../runner/journal.js';
+import {appendEvent, closeJournal, writeSummary} from '../runner/journal.js';
 import {createOutputStore} from '../runner/output.js';
 import type {TaskOutput, TaskOutputStore} from '../runner/output.js';
 import {createEngine} from './engine.js';
@@ -166,6 +166,7 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 		engine.close();
 		removeSignalHandlers();
 		faults.remove();
+		closeJournal(runDir);
 	}
 }
 

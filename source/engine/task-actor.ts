@@ -46,6 +46,8 @@ export type TaskActorDeps = {
 
 export function createTaskActor(deps: TaskActorDeps) {
 	const {runDir, store, sink, guardCommand, graceMs} = deps;
+	// process.env is read through the C++ environment on every key: copied once per run, not per task.
+	const baseEnv: NodeJS.ProcessEnv = {...process.env};
 	return fromCallback<EventObject, TaskActorInput>(({input, sendBack}) => {
 		const {task, plan} = input;
 		const isolation = deps.isolation && deps.isolation.inWorktree(input.phaseIndex) ? deps.isolation : undefined;
@@ -84,7 +86,7 @@ export function createTaskActor(deps: TaskActorDeps) {
 		// Agents run in their task's own root (invocation.cwd: a worktree once tasks are isolated).
 		let cwd = workspace;
 		let env: NodeJS.ProcessEnv = {
-			...process.env,
+			...baseEnv,
 			...task.env,
 			FANOUT_RUN_DIR: runDir,
 			FANOUT_TASK_ID: task.id,
