@@ -80,7 +80,9 @@ export function createTaskActor(deps: TaskActorDeps) {
 
 	/** Starts the task's process in `workspace` (its worktree, or the workspace itself); `main` is the run's workspace when they differ. */
 	function launch(workspace: string, main: string = workspace): void {
-		const isOwned = compileGlobs(task.owns);
+		// Compiled only where it is asked (agents, worktree watches): a command in the shared tree never does.
+		let owned: ((path: string) => boolean) | undefined;
+		const isOwned = (path: string): boolean => (owned ??= compileGlobs(task.owns))(path);
 		let parser: AgentParser | undefined;
 		let spec: ProcessSpec;
 		// Agents run in their task's own root (invocation.cwd: a worktree once tasks are isolated).
