@@ -8,10 +8,15 @@ import {spawn} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
-import {cleanup, cli, journalGroups, membersOfGroups, work, workspace} from './helpers.js';
+import {until} from '../until.js';
+import {cleanup, cli, hasTmux, journalGroups, membersOfGroups, tmuxServer, work, workspace} from './helpers.js';
 
+const server = tmuxServer('fanout-closed-test');
 const dirs: string[] = [];
-after(() => dirs.forEach(cleanup));
+after(() => {
+	server.kill();
+	dirs.forEach(cleanup);
+});
 
 /** Lingering tasks (a grandchild, a background sleep) beside one that prints on and on. */
 const plan = `name: closed
@@ -61,6 +66,15 @@ function journal(dir: string): Array<{type: string; [key: string]: unknown}> {
 		.map(line => JSON.parse(line) as {type: string});
 }
 
+/** Is the process alive (and not a zombie)? */
+function alive(pid: number): boolean {
+	try {
+		return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return false;
+	}
+}
+
 function assertStoppedAsHangUp({code, stderr, dir}: Ended): void {
 	assert.equal(code, 129, stderr);
 	assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
@@ -80,5 +94,28 @@ describe('output closed (e2e)', () => {
 
 	it('stdout closed before the first phase writes a byte: the same', async () => {
 		assertStoppedAsHangUp(await runAndClose('at-once'));
+	});
+
+	it('the terminal closed in the first instants of a phase: stopped as a hang-up, not a fault', {skip: !hasTmux && 'no tmux'}, async () => {
+		const dir = workspace(plan);
+		dirs.push(dir);
+		const inner = `echo $$ > .fanout-pid; exec env -u CI NO_COLOR=1 ${process.execPath} ${cli} run plan.yaml --grace 1 2>fanout-err.txt`;
+		const session = server.open(`cd ${dir} && sh -c '${inner}'`, {columns: 120, rows: 40, name: 'early'});
+		await session.waitFor(/enter start/, 'the plan review');
+		session.keys('Enter');
+		await session.waitFor(/A approve all/, 'the approval screen');
+		session.keys('A');
+		// As soon as the phase has started its tasks: the frames of the new phase are being written.
+		await until(() => journal(dir).filter(e => e.type === 'task.started').length >= 1, 20_000, 'the phase to start');
+		server.run('kill-session', '-t', 'early');
+		const pid = Number(readFileSync(join(dir, '.fanout-pid'), 'utf8').trim());
+		await until(() => !alive(pid), 15_000, 'fanout to exit');
+		const stderr = readFileSync(join(dir, 'fanout-err.txt'), 'utf8');
+		assert.doesNotMatch(stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+		assert.deepEqual(membersOfGroups(journalGroups(dir)), [], 'no process of the run is left');
+		const events = journal(dir);
+		assert.equal(events.find(e => e.type === 'run.fault')?.['words'], undefined, 'not a fault');
+		const finished = events.filter(e => e.type === 'run.finished').at(-1);
+		assert.deepEqual([finished?.['outcome'], finished?.['signal']], ['interrupted', 'SIGHUP']);
 	});
 });
