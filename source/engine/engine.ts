@@ -193,10 +193,13 @@ export function createEngine(options: EngineOptions): Engine {
 
 	let stopGuard: (() => void) | undefined;
 	let resolveFinished: () => void = () => undefined;
-	// Finished once the machine is, and the last task's changes are recorded.
+	// Finished once the machine is, and the last task's changes are recorded (shared or worktree).
 	const finished = new Promise<void>(resolve => {
 		resolveFinished = resolve;
-	}).then(() => recorder.settled());
+	})
+		.then(() => recorder.settled())
+		// A stopped task's worktree may still be being recorded: its journal entries come first.
+		.then(() => worktrees?.settled());
 	actor.subscribe({
 		next: snapshot => {
 			if (snapshot.status === 'done') resolveFinished();

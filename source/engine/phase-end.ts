@@ -59,6 +59,10 @@ export function createPhaseEndCheck(workspace: string, ignore: () => IgnorePredi
 		async quietSnapshot() {
 			const rules = ignore();
 			if (!rules) return;
+			// The baseline still holds when the watch has seen nothing since it was taken (the run's
+			// start, then the first phase's approval: one walk, not two).
+			await afterPoll();
+			if (baselineCount !== undefined && eventCount() === baselineCount) return;
 			({snapshot: baseline, count: baselineCount} = await snapshot(rules));
 		},
 		async check(context) {

@@ -234,8 +234,12 @@ function notStarted(output: TaskOutput, reason: string): RunningProcess {
 	return {pid: undefined, done, stop: async () => void (await done)};
 }
 
+/** Resolves once every byte of `stream` has been read ('end'), or it closed without one. */
 function closed(stream: NodeJS.ReadableStream): Promise<void> {
 	return new Promise((resolve) => {
+		// 'end' comes a loop turn or two before 'close' (the handle's own close): the task's exit
+		// need not wait for it.
+		stream.once('end', () => resolve());
 		stream.once('close', () => resolve());
 	});
 }
