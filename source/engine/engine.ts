@@ -13,6 +13,7 @@ import {appendEvent} from '../runner/journal.js';
 import {describePhase} from '../runner/phase-info.js';
 import type {PhaseInfo} from '../runner/phase-info.js';
 import type {Plan} from '../plan/types.js';
+import {warmSpawner} from '../runner/spawner.js';
 import {watchWorkspace} from '../runner/watcher.js';
 import type {Watcher} from '../runner/watcher.js';
 import {createPhaseEndCheck} from './phase-end.js';
@@ -27,9 +28,6 @@ import {hasGitCommit, isolationProblem, phaseIsolation, WorktreeIsolation} from 
 import type {IsolationInfo} from './isolation.js';
 import type {Conflict} from '../machine/types.js';
 import type {Finding, ValidationReport} from '../plan/types.js';
-import {readFileSync} from 'node:fs';
-import {patchPath} from '../runner/git/index.js';
-import type {TaskFileChange} from '../runner/git/index.js';
 
 export type {Engine, EngineOptions, OrchestratorActor} from './types.js';
 
@@ -62,6 +60,16 @@ function machineInput(options: EngineOptions, git: boolean): OrchestratorInput {
 	};
 }
 
+/** How long the start waits for the spawner's slots at most (perl missing or slow: spawn directly). */
+const SPAWNER_WAIT_MS = 250;
+
+/** Starts the spawner when the plan has `run:` commands; resolves once slots for its widest phase are ready, or after SPAWNER_WAIT_MS. */
+function warmSpawnerFor(plan: Plan): Promise<unknown> {
+	const widest = Math.max(0, ...plan.phases.map(phase => phase.tasks.filter(task => task.run !== undefined).length));
+	if (widest === 0) return Promise.resolve();
+	return Promise.race([warmSpawner(widest), new Promise(resolve => setTimeout(resolve, SPAWNER_WAIT_MS).unref())]);
+}
+
 /** Builds the engine. Nothing runs until `start()`. */
 export function createEngine(options: EngineOptions): Engine {
 	const {runDir, workspace, store, sink, graceMs} = options;
@@ -74,7 +82,13 @@ export function createEngine(options: EngineOptions): Engine {
 	let ignore: IgnorePredicate | undefined;
 	let watcher: Watcher | undefined;
 	const listeners: ChangeListeners = new Set();
-	const phaseEnd = createPhaseEndCheck(workspace, () => ignore);
+	// The phase-end check skips its walk while the live watch is whole and saw nothing.
+	let watchWhole = true;
+	const phaseEnd = createPhaseEndCheck(
+		workspace,
+		() => ignore,
+		() => (watcher && watchWhole ? watcher.eventCount : undefined),
+	);
 
 	// Isolation: decided per phase (the phase's, the plan's, else worktree in a git repository).
 	const git = hasGitCommit(workspace);
@@ -89,6 +103,7 @@ export function createEngine(options: EngineOptions): Engine {
 				...(options.plan.worktree?.link ? {link: options.plan.worktree.link} : {}),
 				journal: entry => {
 					appendEvent(runDir, entry);
+					if ((entry as {type: string}).type === 'task.changes') changes.forget();
 					options.onJournal?.(entry);
 				},
 				onApplied: paths => {
@@ -152,13 +167,16 @@ export function createEngine(options: EngineOptions): Engine {
 			options.onJournal?.(entry as unknown as JournalEntry);
 		},
 	});
+	// Outside a git repository the recorder has nothing to diff against (its snapshot would spawn
+	// git once per phase only to fail): it is not fed at all.
+	const recordShared = git ? (entry: JournalEntry) => recorder.note(entry) : undefined;
 	actor.on('*', (entry: JournalEntry) => {
 		// The task's pid is its process group (spawned detached): resume kills by it.
 		const record = entry.type === 'task.started' ? {...entry, pgid: entry.pid} : entry;
 		appendEvent(runDir, record);
 		onDecision(entry);
 		// Worktree phases record their own changes (engine/isolation.ts); the shared tree of a git repository is recorded here.
-		if (!inWorktree(actor.getSnapshot().context.phaseIndex)) recorder.note(entry);
+		if (recordShared && !inWorktree(actor.getSnapshot().context.phaseIndex)) recordShared(entry);
 		if (entry.type === 'phase.awaiting') void phaseEnd.quietSnapshot().catch(() => undefined);
 		options.onJournal?.(entry);
 	});
@@ -177,10 +195,13 @@ export function createEngine(options: EngineOptions): Engine {
 
 	let stopGuard: (() => void) | undefined;
 	let resolveFinished: () => void = () => undefined;
-	// Finished once the machine is, and the last task's changes are recorded.
+	// Finished once the machine is, and the last task's changes are recorded (shared or worktree).
 	const finished = new Promise<void>(resolve => {
 		resolveFinished = resolve;
-	}).then(() => recorder.settled());
+	})
+		.then(() => recorder.settled())
+		// A stopped task's worktree may still be being recorded: its journal entries come first.
+		.then(() => worktrees?.settled());
 	actor.subscribe({
 		next: snapshot => {
 			if (snapshot.status === 'done') resolveFinished();
@@ -200,11 +221,14 @@ export function createEngine(options: EngineOptions): Engine {
 	};
 	const prepare = (): Promise<void> =>
 		(preparing ??= (async () => {
+			// The spawner's slots get ready while the rest is prepared, so the first phase's commands
+			// start from the pool too (it starts lazily otherwise, after the first phase's spawns).
+			const spawnerReady = warmSpawnerFor(options.plan);
 			ignore = await createIgnore(workspace, options.plan.ignore);
-			await phaseEnd.quietSnapshot();
 			try {
 				// One watch serves the whole run (set up before anything starts, so no write slips
-				// through while it gets ready); a phase's watch actor only listens to it.
+				// through while it gets ready); a phase's watch actor only listens to it. It starts
+				// before the baseline is taken, so its count covers everything after the baseline.
 				watcher = await watchWorkspace({
 					workspace,
 					ignore,
@@ -215,12 +239,17 @@ export function createEngine(options: EngineOptions): Engine {
 						phaseEnd.noteWatched(changes.map(change => change.path));
 						for (const listener of listeners) listener(changes);
 					},
-					...(options.onWarning ? {onError: options.onWarning} : {}),
+					onError: message => {
+						// Part of the tree is not watched: every phase end walks the tree from now on.
+						watchWhole = false;
+						options.onWarning?.(message);
+					},
 				});
 			} catch (error) {
 				// Without live events the phase-end check still catches every change, only later.
 				options.onWarning?.(`${error instanceof Error ? error.message : String(error)}; changes will be checked at the end of each phase only`);
 			}
+			await phaseEnd.quietSnapshot();
 			stopGuard = watchGuardRefusals(runDir, refusal =>
 				run.send({
 					type: 'conflict.detected',
@@ -231,6 +260,7 @@ export function createEngine(options: EngineOptions): Engine {
 					at: refusal.at,
 				}),
 			);
+			await spawnerReady;
 		})());
 
 	return {
@@ -258,27 +288,10 @@ export function createEngine(options: EngineOptions): Engine {
 		taskChanges(taskId) {
 			const known = worktrees?.taskChanges(taskId);
 			if (known && known.files.length > 0) return known;
+			// From the run folder: this session's records, or an earlier session's (a resumed run).
 			const recorded = changes.read(taskId);
-			if (recorded) return recorded;
-			// From the run folder (a resumed run, or a run read back): the last task.changes entry and the patch.
-			let files: readonly TaskFileChange[] | undefined;
-			try {
-				for (const line of readFileSync(`${runDir}/events.jsonl`, 'utf8').split('\n')) {
-					if (!line.includes('"task.changes"')) continue;
-					const entry = JSON.parse(line) as {type?: string; task?: string; files?: TaskFileChange[]};
-					if (entry.type === 'task.changes' && entry.task === taskId && Array.isArray(entry.files)) files = entry.files;
-				}
-			} catch {
-				// No journal (yet): nothing recorded.
-			}
-			if (files === undefined) return known;
-			let patch = known?.patch ?? '';
-			try {
-				patch = readFileSync(patchPath(runDir, taskId), 'utf8');
-			} catch {
-				// The patch file is optional for the file list.
-			}
-			return {files, patch};
+			if (!recorded) return known;
+			return recorded.patch === '' && known ? {files: recorded.files, patch: known.patch} : recorded;
 		},
 		phaseInfo(phaseIndex, plan) {
 			return described?.phaseIndex === phaseIndex && described.plan === plan ? described.info : undefined;

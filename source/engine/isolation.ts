@@ -95,6 +95,8 @@ export class WorktreeIsolation {
 	/** The snapshot in use, until the main workspace changes (an apply). */
 	private snapshot: Promise<Snapshot> | undefined;
 	private readonly held = new Map<string, Held>();
+	/** Records and settles under way: the run is finished only once they have written their entries. */
+	private readonly inFlight = new Set<Promise<unknown>>();
 	private readonly changes = new Map<string, {files: readonly TaskFileChange[]; patch: string}>();
 	private progressState: {done: number; total: number} | undefined;
 	private wanted = 0;
@@ -179,7 +181,27 @@ export class WorktreeIsolation {
 	 * Records what the task changed (patch, journal). Returns the changes split by ownership,
 	 * or why they could not be read.
 	 */
-	async record(task: Task): Promise<{readonly owned: readonly TaskFileChange[]; readonly stray: readonly TaskFileChange[]} | {readonly error: string}> {
+	/** Records a task's changes (journal `task.changes`, its patch) and splits them by ownership. */
+	record(task: Task): Promise<{readonly owned: readonly TaskFileChange[]; readonly stray: readonly TaskFileChange[]} | {readonly error: string}> {
+		return this.track(this.recordNow(task));
+	}
+
+	/** Resolves once every record and settle started so far is over (their journal entries written). */
+	async settled(): Promise<void> {
+		while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+	}
+
+	/** Keeps `work` among the in-flight operations until it settles. */
+	private track<T>(work: Promise<T>): Promise<T> {
+		this.inFlight.add(work);
+		void work.then(
+			() => this.inFlight.delete(work),
+			() => this.inFlight.delete(work),
+		);
+		return work;
+	}
+
+	private async recordNow(task: Task): Promise<{readonly owned: readonly TaskFileChange[]; readonly stray: readonly TaskFileChange[]} | {readonly error: string}> {
 		const held = this.held.get(task.id);
 		if (!held) return {error: `${task.id} has no worktree`};
 		const diff = await diffWorktree(held.tree, held.snapshot);
@@ -203,8 +225,12 @@ export class WorktreeIsolation {
 	 * After the task's process passed: its changes recorded, stray ones reported, gates run in
 	 * its worktree, its owned changes applied to the main workspace.
 	 */
-	async settle(task: Task, plan: Plan, logPath: string, signal: AbortSignal): Promise<Settled> {
-		const split = await this.record(task);
+	settle(task: Task, plan: Plan, logPath: string, signal: AbortSignal): Promise<Settled> {
+		return this.track(this.settleNow(task, plan, logPath, signal));
+	}
+
+	private async settleNow(task: Task, plan: Plan, logPath: string, signal: AbortSignal): Promise<Settled> {
+		const split = await this.recordNow(task);
 		if ('error' in split) return {kind: 'error', reason: split.error};
 		if (split.stray.length > 0) return {kind: 'stray', paths: strayPaths(split.stray)};
 		const gates = task.gate ?? plan.gate ?? [];

@@ -1,5 +1,7 @@
 // The phase-end check: once no task of a phase runs, compare the workspace with its last quiet
-// snapshot. A change the watcher missed and no task of the phase owns is a conflict.
+// snapshot. A change the watcher missed and no task of the phase owns is a conflict. When the
+// live watch is whole and the kernel reported no event at all since the snapshot, nothing can
+// have changed, and the scan (a walk of the whole tree) is skipped.
 
 import type {OrchestratorContext, OrchestratorEvent, TaskRun} from '../machine/types.js';
 import {ownershipIndex} from '../plan/ownership.js';
@@ -27,12 +29,26 @@ export type PhaseEndCheck = {
 	check(context: OrchestratorContext): Promise<OrchestratorEvent[]>;
 };
 
-/** A check over `workspace`, inert until `ignore()` returns the run's ignore rules. */
-export function createPhaseEndCheck(workspace: string, ignore: () => IgnorePredicate | undefined): PhaseEndCheck {
+/** Resolves after the event loop has polled once: events the kernel queued before the call are then handled. */
+const afterPoll = (): Promise<void> => new Promise(resolve => setImmediate(resolve));
+
+/**
+ * A check over `workspace`, inert until `ignore()` returns the run's ignore rules. `eventCount()`
+ * is the live watch's count of events (undefined while there is no whole watch: then every check
+ * scans).
+ */
+export function createPhaseEndCheck(workspace: string, ignore: () => IgnorePredicate | undefined, eventCount: () => number | undefined = () => undefined): PhaseEndCheck {
 	// The workspace as of the last quiet moment: the check compares against it.
 	let baseline: Snapshot = new Map();
+	// The watch's event count when the baseline's walk began (undefined: unknown).
+	let baselineCount: number | undefined;
 	let watched = new Set<string>();
 	let applied = new Set<string>();
+	/** Walks the tree; the count is read before the walk, so an event during it means "scan again". */
+	const snapshot = async (rules: IgnorePredicate): Promise<{snapshot: Snapshot; count: number | undefined}> => {
+		const count = eventCount();
+		return {snapshot: await snapshotTree(workspace, rules), count};
+	};
 	return {
 		noteWatched(paths) {
 			for (const path of paths) watched.add(path);
@@ -42,13 +58,26 @@ export function createPhaseEndCheck(workspace: string, ignore: () => IgnorePredi
 		},
 		async quietSnapshot() {
 			const rules = ignore();
-			if (rules) baseline = await snapshotTree(workspace, rules);
+			if (!rules) return;
+			// The baseline still holds when the watch has seen nothing since it was taken (the run's
+			// start, then the first phase's approval: one walk, not two).
+			await afterPoll();
+			if (baselineCount !== undefined && eventCount() === baselineCount) return;
+			({snapshot: baseline, count: baselineCount} = await snapshot(rules));
 		},
 		async check(context) {
 			const rules = ignore();
 			if (!rules) return [];
+			// A task's last writes are queued by the kernel before its exit is: once the loop has
+			// polled, their events are counted.
+			await afterPoll();
+			if (baselineCount !== undefined && eventCount() === baselineCount) {
+				watched = new Set();
+				applied = new Set();
+				return [];
+			}
 			const phaseTasks = context.plan.phases[context.phaseIndex]?.tasks ?? [];
-			const after = await snapshotTree(workspace, rules);
+			const {snapshot: after, count} = await snapshot(rules);
 			const index = ownershipIndex(context.plan);
 			// Suspects: every task that ran in the phase (or the one, if one ran).
 			const ran = phaseTasks.map(t => t.id).filter(id => context.tasks[id]?.startedAt !== undefined);
@@ -77,6 +106,7 @@ export function createPhaseEndCheck(workspace: string, ignore: () => IgnorePredi
 				});
 			}
 			baseline = after;
+			baselineCount = count;
 			watched = new Set();
 			applied = new Set();
 			return events;

@@ -16,13 +16,14 @@ import {writeBackReport} from '../runner/write-back.js';
 import {killAllGroupsNow, stopAllGroups} from '../runner/groups.js';
 import type {LineBatchSink} from '../runner/headless-sink.js';
 import {describeIoError, withIo} from '../runner/errors.js';
-import {appendEvent, writeSummary} from '../runner/journal.js';
+import {appendEvent, closeJournal, writeSummary} from '../runner/journal.js';
 import {createOutputStore} from '../runner/output.js';
 import type {TaskOutput, TaskOutputStore} from '../runner/output.js';
 import {createEngine} from './engine.js';
 import {catchProcessFaults, classifyFault, faultMessage, saveStack, testFaultInjector} from './fault.js';
 import type {FaultNotice, FaultView, RunFault} from './fault.js';
 import {guardCommand} from './guard-command.js';
+import {onOutputGone} from './output-gone.js';
 import type {Engine, EditPlanRequest} from './types.js';
 
 /** What a run starts from: a checked plan and where it runs. */
@@ -125,7 +126,7 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 		},
 	});
 	faults.engine = engine;
-	const removeSignalHandlers = stopOnSignals(engine);
+	const removeSignalHandlers = stopOnSignals(engine, runDir);
 	const summary = (exitCode: number, fault?: RunFault) => {
 		const {context} = engine.actor.getSnapshot();
 		writeSummary(runDir, {
@@ -166,6 +167,7 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 		engine.close();
 		removeSignalHandlers();
 		faults.remove();
+		closeJournal(runDir);
 	}
 }
 
@@ -274,11 +276,16 @@ async function endOnFault(faults: FaultPath, graceMs: number, driving: Promise<u
 /**
  * Signals: the first one stops every task's group through the machine (which records the stop);
  * a second one, or one after the run is over, kills what is left and leaves with 128 + signal.
- * Returns the function that removes the handlers.
+ * fanout's output going away while the run goes on (a closed terminal: EIO; a reader that quit:
+ * EPIPE) is a hang-up: recorded, then stopped as for SIGHUP (exit 129); the terminal's own SIGHUP
+ * that follows is the same hang-up, not a second signal. Returns the function that removes the
+ * handlers.
  */
-function stopOnSignals(engine: Engine): () => void {
+function stopOnSignals(engine: Engine, runDir: string): () => void {
 	let signalled: StopSignal | undefined;
+	let outputGone = false;
 	const onSignal = (signal: StopSignal) => {
+		if (signal === 'SIGHUP' && outputGone) return;
 		// A second signal: no more grace. A run already over (its summary on screen) has nothing
 		// left to stop: leave now.
 		if (signalled || engine.actor.getSnapshot().status === 'done') {
@@ -293,7 +300,23 @@ function stopOnSignals(engine: Engine): () => void {
 		process.on(signal, handler);
 		return [signal, handler] as const;
 	});
+	const removeOutputWatch = onOutputGone(gone => {
+		// Once the run is over (a summary written to a closed pipe) or stopping, there is nothing left to stop.
+		if (outputGone || signalled || engine.actor.getSnapshot().status === 'done') return;
+		try {
+			appendEvent(runDir, {type: 'run.output-closed', stream: gone.stream, code: gone.code});
+		} catch {
+			// The journal may be failing too: the stop below is what matters.
+		}
+		onSignal('SIGHUP');
+		outputGone = true;
+		if (gone.stream === 'stdout') {
+			const runId = runDir.split(/[\\/]/).pop() ?? '';
+			process.stderr.write(`fanout: its output was closed (${gone.code} on stdout): every task was stopped, as for a hang-up (exit 129). \`fanout resume ${runId}\` finishes the run.\n`);
+		}
+	});
 	return () => {
 		for (const [signal, handler] of handlers) process.off(signal, handler);
+		removeOutputWatch();
 	};
 }

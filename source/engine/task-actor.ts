@@ -46,6 +46,8 @@ export type TaskActorDeps = {
 
 export function createTaskActor(deps: TaskActorDeps) {
 	const {runDir, store, sink, guardCommand, graceMs} = deps;
+	// process.env is read through the C++ environment on every key: copied once per run, not per task.
+	const baseEnv: NodeJS.ProcessEnv = {...process.env};
 	return fromCallback<EventObject, TaskActorInput>(({input, sendBack}) => {
 		const {task, plan} = input;
 		const isolation = deps.isolation && deps.isolation.inWorktree(input.phaseIndex) ? deps.isolation : undefined;
@@ -78,13 +80,15 @@ export function createTaskActor(deps: TaskActorDeps) {
 
 	/** Starts the task's process in `workspace` (its worktree, or the workspace itself); `main` is the run's workspace when they differ. */
 	function launch(workspace: string, main: string = workspace): void {
-		const isOwned = compileGlobs(task.owns);
+		// Compiled only where it is asked (agents, worktree watches): a command in the shared tree never does.
+		let owned: ((path: string) => boolean) | undefined;
+		const isOwned = (path: string): boolean => (owned ??= compileGlobs(task.owns))(path);
 		let parser: AgentParser | undefined;
 		let spec: ProcessSpec;
 		// Agents run in their task's own root (invocation.cwd: a worktree once tasks are isolated).
 		let cwd = workspace;
 		let env: NodeJS.ProcessEnv = {
-			...process.env,
+			...baseEnv,
 			...task.env,
 			FANOUT_RUN_DIR: runDir,
 			FANOUT_TASK_ID: task.id,

@@ -25,41 +25,55 @@ export type TaskChanges = {readonly files: readonly TaskFileChange[]; readonly p
 /** The journal entry a task's changes are recorded in (worktree isolation writes the same). */
 export type TaskChangesEntry = {readonly type: 'task.changes'; readonly at: number; readonly task: string; readonly files: readonly TaskFileChange[]};
 
+/** Each task's last recorded `task.changes` files, from one pass over the journal. */
+function indexTaskChanges(runDir: string): Map<string, readonly TaskFileChange[]> {
+	const index = new Map<string, readonly TaskFileChange[]>();
+	for (const event of readEvents(runDir)) {
+		if (event.type === 'task.changes' && typeof event['task'] === 'string' && Array.isArray(event['files'])) index.set(event['task'], event['files'] as TaskFileChange[]);
+	}
+	return index;
+}
+
+/** The patch of `taskId` in the run folder, '' when it is missing or unreadable (the file list still shows). */
+function readPatch(runDir: string, taskId: string): string {
+	const path = patchPath(runDir, taskId);
+	try {
+		return existsSync(path) ? readFileSync(path, 'utf8') : '';
+	} catch {
+		return '';
+	}
+}
+
 /**
  * The last recorded changes of `taskId` in the run folder `runDir`, with its patch ('' when
  * the patch file is missing); undefined when nothing was recorded (yet).
  */
 export function readTaskChanges(runDir: string, taskId: string): TaskChanges | undefined {
-	let files: readonly TaskFileChange[] | undefined;
-	for (const event of readEvents(runDir)) {
-		if (event.type === 'task.changes' && event['task'] === taskId && Array.isArray(event['files'])) files = event['files'] as TaskFileChange[];
-	}
-	if (files === undefined) return undefined;
-	const path = patchPath(runDir, taskId);
-	let patch = '';
-	try {
-		patch = existsSync(path) ? readFileSync(path, 'utf8') : '';
-	} catch {
-		// An unreadable patch still leaves the file list to show.
-	}
-	return {files, patch};
+	const files = indexTaskChanges(runDir).get(taskId);
+	return files === undefined ? undefined : {files, patch: readPatch(runDir, taskId)};
 }
 
 /**
- * A reader that keeps each task's changes once found, until `forget` (a new record of that
- * task); a task with none recorded yet is looked up again on the next call.
+ * A reader over the run folder: the journal is read once (one pass finds every task's record),
+ * until `forget` (a new record: of one task, or of any), so a summary asking for 200 tasks
+ * reads it once, not 200 times.
  */
 export function createTaskChangesReader(runDir: string): {read(taskId: string): TaskChanges | undefined; forget(taskId?: string): void} {
+	let index: Map<string, readonly TaskFileChange[]> | undefined;
 	const cache = new Map<string, TaskChanges>();
 	return {
 		read(taskId) {
 			const known = cache.get(taskId);
 			if (known) return known;
-			const found = readTaskChanges(runDir, taskId);
-			if (found) cache.set(taskId, found);
+			index ??= indexTaskChanges(runDir);
+			const files = index.get(taskId);
+			if (files === undefined) return undefined;
+			const found = {files, patch: readPatch(runDir, taskId)};
+			cache.set(taskId, found);
 			return found;
 		},
 		forget(taskId) {
+			index = undefined;
 			if (taskId === undefined) cache.clear();
 			else cache.delete(taskId);
 		},

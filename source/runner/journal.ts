@@ -1,7 +1,7 @@
 // The run journal on disk: `.fanout/runs/<run-id>/` with the plan as run, an append-only
 // events.jsonl, the logs folder and summary.json; plus reading runs back for `runs` and `resume`.
 
-import {appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync} from 'node:fs';
+import {closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync, writeSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import {dirname, join} from 'node:path';
 import {parse as parseYaml} from 'yaml';
@@ -95,35 +95,59 @@ export function logPathFor(runDir: string, key: string): string {
 	return join(runDir, 'logs', `${key.replace(/[^A-Za-z0-9._-]/g, '_')}.log`);
 }
 
+/** Open journals of this process, by run folder: one descriptor each, opened at the first append. */
+const openJournals = new Map<string, number>();
+
 /**
- * Appends one event (with a `time` field unless it has one) as a JSON line. Synchronous, so
- * an event once reported survives a kill -9 of fanout. A failed write (a full disk) throws an
- * IoFailure naming the journal; the line may then be torn, which readEvents skips.
+ * Appends one event (with a `time` field unless it has one) as a JSON line. Synchronous (one
+ * write on a descriptor kept open for the run), so an event once reported survives a kill -9 of
+ * fanout. A failed write (a full disk) throws an IoFailure naming the journal; the line may then
+ * be torn, which readEvents skips, and the next append starts on a fresh line.
  */
 export function appendEvent(runDir: string, event: {readonly type: string; readonly [field: string]: unknown}): JournalEvent {
 	const file = join(runDir, 'events.jsonl');
 	const stamped: JournalEvent = {time: new Date().toISOString(), ...event};
-	// A journal torn by a kill mid-write ends without a newline: start on a fresh line so this
-	// event is not glued to the fragment. One byte read; events are few.
-	const prefix = endsMidLine(file) ? '\n' : '';
-	withIo(file, 'writing', () => appendFileSync(file, `${prefix}${JSON.stringify(stamped)}\n`));
+	withIo(file, 'writing', () => {
+		let fd = openJournals.get(runDir);
+		let prefix = '';
+		if (fd === undefined) {
+			fd = openSync(file, 'a+');
+			// A journal torn by a kill mid-write ends without a newline: start on a fresh line so this
+			// event is not glued to the fragment. Checked once per opening: every line written
+			// through this descriptor ends with one.
+			prefix = endsMidLine(fd) ? '\n' : '';
+			openJournals.set(runDir, fd);
+		}
+		const bytes = Buffer.from(`${prefix}${JSON.stringify(stamped)}\n`);
+		try {
+			for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+		} catch (error) {
+			// Torn, perhaps: the next append opens again and checks the end.
+			closeJournal(runDir);
+			throw error;
+		}
+	});
 	return stamped;
 }
 
-function endsMidLine(file: string): boolean {
-	let fd: number | undefined;
+/** Closes the run's journal descriptor (the next append opens it again). Never throws. */
+export function closeJournal(runDir: string): void {
+	const fd = openJournals.get(runDir);
+	if (fd === undefined) return;
+	openJournals.delete(runDir);
 	try {
-		fd = openSync(file, 'r');
-		const size = fstatSync(fd).size;
-		if (size === 0) return false;
-		const last = Buffer.alloc(1);
-		readSync(fd, last, 0, 1, size - 1);
-		return last[0] !== 10;
+		closeSync(fd);
 	} catch {
-		return false; // no journal yet
-	} finally {
-		if (fd !== undefined) closeSync(fd);
+		// Already closed: nothing to release.
 	}
+}
+
+function endsMidLine(fd: number): boolean {
+	const size = fstatSync(fd).size;
+	if (size === 0) return false;
+	const last = Buffer.alloc(1);
+	readSync(fd, last, 0, 1, size - 1);
+	return last[0] !== 10;
 }
 
 /** Reads a journal back; lines that do not parse (a torn last line) are skipped. */

@@ -106,7 +106,9 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 
 	const done = new Promise<ExitInfo>((resolve) => {
 		let settled = false;
-		const finish = async (info: ExitInfo): Promise<void> => {
+		// `info` may be a function: evaluated once the pipes are drained, so the shell's "not found"
+		// on stderr is read even when the exit is heard first (the spawner reports exits fast).
+		const finish = async (info: ExitInfo | (() => ExitInfo)): Promise<void> => {
 			if (settled) return;
 			settled = true;
 			timer?.clear();
@@ -125,7 +127,7 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 				stderr.destroy();
 			}
 			await output.end();
-			resolve(info);
+			resolve(typeof info === 'function' ? info() : info);
 		};
 		child.once('error', (error) => {
 			// A pooled slot has its pid before the exec, whose failure comes later as 'error'.
@@ -138,7 +140,9 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 		// 'exit', not 'close': a grandchild holding the pipe must not keep the task running.
 		child.once('exit', (code, signal) => {
 			exited = true;
-			void finish(describeExit(code, signal, {stopReason, timedOut, timeoutMs: options.timeoutMs, errTail, spec}));
+			// Why it ended is as of now (a stop or time-out later is not its cause); its stderr, once all read.
+			const cause = {stopReason, timedOut, timeoutMs: options.timeoutMs, spec};
+			void finish(() => describeExit(code, signal, {...cause, errTail}));
 		});
 	});
 
@@ -234,8 +238,12 @@ function notStarted(output: TaskOutput, reason: string): RunningProcess {
 	return {pid: undefined, done, stop: async () => void (await done)};
 }
 
+/** Resolves once every byte of `stream` has been read ('end'), or it closed without one. */
 function closed(stream: NodeJS.ReadableStream): Promise<void> {
 	return new Promise((resolve) => {
+		// 'end' comes a loop turn or two before 'close' (the handle's own close): the task's exit
+		// need not wait for it.
+		stream.once('end', () => resolve());
 		stream.once('close', () => resolve());
 	});
 }

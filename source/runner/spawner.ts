@@ -7,7 +7,7 @@
 import {spawn} from 'node:child_process';
 import type {ChildProcess} from 'node:child_process';
 import {EventEmitter} from 'node:events';
-import {closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync} from 'node:fs';
+import {closeSync, constants, mkdtempSync, openSync, rmSync} from 'node:fs';
 import {Socket} from 'node:net';
 import {constants as osConstants, tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -23,27 +23,33 @@ export interface PooledChild extends EventEmitter {
 
 type Slot = {readonly pid: number; readonly n: string};
 
-/** Idle slots kept ready: one phase's worth of tasks starts without waiting for a fork. */
+/** Idle slots kept ready by default: one phase's worth of tasks starts without waiting for a fork. */
 const POOL_SIZE = 12;
+/** The most idle slots kept, however wide a phase (each is a small sleeping perl process). */
+const MAX_POOL_SIZE = 32;
 /** When the spawner is gone, how often a task's group is polled to learn that it ended. */
 const ORPHAN_POLL_MS = 50;
 
 let state: 'off' | 'starting' | 'on' | 'dead' = 'off';
 let helper: ChildProcess | undefined;
 let dir = '';
+/** Idle slots the spawner keeps (set when it starts). */
+let poolSize = POOL_SIZE;
 const idle: Slot[] = [];
 const running = new Map<number, EventEmitter>();
 let readyWaiters: Array<{readonly slots: number; readonly resolve: (ready: boolean) => void}> = [];
 
 /**
- * Starts the spawner if it is not running and resolves once a slot is ready (true), or false
- * when it cannot run (off, perl missing). For tests, and for a caller that knows spawns are near.
+ * Starts the spawner if it is not running and resolves once `slots` slots are ready (true), or
+ * false when it cannot run (off, perl missing). For tests, and for a caller that knows spawns are
+ * near: the run's start, with its widest phase. Started here, the pool holds two phases of that
+ * width, so the next phase's slots are ready while the last ones are being replaced.
  */
 export function warmSpawner(slots = 1): Promise<boolean> {
 	if (!spawnerEnabled()) return Promise.resolve(false);
-	if (state === 'off') startSpawner();
+	if (state === 'off') startSpawner(Math.min(MAX_POOL_SIZE, Math.max(POOL_SIZE, 2 * slots)));
 	if (state === 'dead') return Promise.resolve(false);
-	const wanted = Math.min(slots, POOL_SIZE);
+	const wanted = Math.min(slots, poolSize);
 	if (state === 'on' && idle.length >= wanted) return Promise.resolve(true);
 	refHelper();
 	return new Promise((resolve) => readyWaiters.push({slots: wanted, resolve}));
@@ -106,11 +112,13 @@ export function spawnFromPool(file: string, args: readonly string[], options: {c
 	return child;
 }
 
-/** Opens a FIFO's read end without blocking and wraps it as a stream (a pipe handle, not the thread pool). */
+/**
+ * Opens a FIFO's read end without blocking and wraps it as a stream (a pipe handle, not the
+ * thread pool). The spawner removes the name once the task starts.
+ */
 function openFifo(path: string): Socket {
 	const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
 	try {
-		unlinkSync(path);
 		return new Socket({fd, readable: true, writable: false});
 	} catch (error) {
 		closeSync(fd);
@@ -118,11 +126,12 @@ function openFifo(path: string): Socket {
 	}
 }
 
-function startSpawner(): void {
+function startSpawner(size = POOL_SIZE): void {
 	state = 'starting';
+	poolSize = size;
 	try {
 		dir = mkdtempSync(join(tmpdir(), 'fanout-spawner-'));
-		helper = spawn('perl', ['-e', SPAWNER_SCRIPT, dir, String(POOL_SIZE)], {stdio: ['pipe', 'pipe', 'ignore']});
+		helper = spawn('perl', ['-e', SPAWNER_SCRIPT, dir, String(poolSize)], {stdio: ['pipe', 'pipe', 'ignore']});
 	} catch {
 		state = 'dead';
 		settleWaiters(false);

@@ -2,7 +2,7 @@
 // shell doing the same with `&` and `wait` per phase. Target: within 2x of the shell. fanout
 // runs twice per round: with its spawner (the default) and with direct spawns (FANOUT_SPAWNER=0).
 
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -19,6 +19,35 @@ async function timeTree(contender: Contender, cwd: string): Promise<Sample> {
 	const last = timed.stdout.trim().split('\n').at(-1) ?? '';
 	const seconds = [...last.matchAll(/(\d+)m([\d.]+)s/g)].map(m => Number(m[1]) * 60 + Number(m[2]));
 	return {wallMs: timed.wallMs, cpuMs: ((seconds[0] ?? Number.NaN) + (seconds[1] ?? Number.NaN)) * 1000};
+}
+
+type Breakdown = {readonly start: number; readonly run: number; readonly end: number; readonly gap: number; readonly phase: number};
+
+/**
+ * Where a phase's time goes, from a run's journal (the events' own `at` times): phase.started to
+ * its last task.started (start), to its last task.exited (run: the tasks, plus reading their
+ * exits), to phase.finished (end: the phase-end check), to the next phase.started (gap).
+ */
+function phaseBreakdown(runDir: string): Breakdown[] {
+	type Entry = {type: string; at?: number; time: string};
+	const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+		.split('\n')
+		.filter(line => line.trim() !== '')
+		.map(line => JSON.parse(line) as Entry);
+	const at = (e: Entry) => e.at ?? Date.parse(e.time);
+	const phases: Array<{started: number; lastStart: number; lastExit: number; finished: number}> = [];
+	for (const e of events) {
+		const current = phases.at(-1);
+		if (e.type === 'phase.started') phases.push({started: at(e), lastStart: at(e), lastExit: at(e), finished: Number.NaN});
+		else if (!current) continue;
+		else if (e.type === 'task.started') current.lastStart = Math.max(current.lastStart, at(e));
+		else if (e.type === 'task.exited') current.lastExit = Math.max(current.lastExit, at(e));
+		else if (e.type === 'phase.finished') current.finished = at(e);
+	}
+	return phases.map((p, i) => {
+		const next = phases[i + 1]?.started ?? p.finished;
+		return {start: p.lastStart - p.started, run: p.lastExit - p.lastStart, end: p.finished - p.lastExit, gap: next - p.finished, phase: next - p.started};
+	});
 }
 
 export async function benchPhases(reps = 3): Promise<{fanoutMs: number; shellMs: number}> {
@@ -53,6 +82,13 @@ export async function benchPhases(reps = 3): Promise<{fanoutMs: number; shellMs:
 			const cpus = samples[i]!.map(s => s.cpuMs);
 			console.log(`${contender.label.padEnd(44)} ${median(walls).toFixed(0).padStart(8)} ${range(walls).padStart(11)} ${(median(walls) / shellMs).toFixed(2).padStart(8)} ${median(cpus).toFixed(0).padStart(8)} ${range(cpus).padStart(11)}`);
 		}
+		// The spawner's runs are every other run folder (spawner, then direct, each round).
+		const runsDir = join(dir, '.fanout', 'runs');
+		const spawnerRuns = readdirSync(runsDir).sort().filter((_, i) => i % 2 === 0);
+		const measured = spawnerRuns.flatMap(run => phaseBreakdown(join(runsDir, run)).slice(0, -1));
+		const column = (key: keyof Breakdown) => `${key} ${median(measured.map(p => p[key])).toFixed(0)} (${range(measured.map(p => p[key]))})`;
+		console.log(`per phase, spawner runs, ms, median (range) over ${measured.length} phases: ${(['phase', 'start', 'run', 'end', 'gap'] as const).map(column).join(' · ')}`);
+		console.log('  start: phase.started to its last task.started · run: to its last task.exited · end: to phase.finished (the phase-end check) · gap: to the next phase.started');
 		const fanoutMs = median(samples[1]!.map(s => s.wallMs));
 		console.log(`target: within 2x of the shell loop: ${ratio(fanoutMs, shellMs)}: ${fanoutMs <= 2 * shellMs ? 'met' : 'NOT met'}`);
 		return {fanoutMs, shellMs};

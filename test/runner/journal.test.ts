@@ -6,6 +6,7 @@ import {join} from 'node:path';
 import {spawnSync} from 'node:child_process';
 import {
 	appendEvent,
+	closeJournal,
 	createRunDir,
 	latestUnfinishedRun,
 	listRuns,
@@ -49,6 +50,8 @@ test('events round trip with times; a torn last line is skipped and the next app
 	const runDir = createRunDir(workspace, newRunId(), 'name: torn\n');
 	appendEvent(runDir, {type: 'run.started', planName: 'torn'});
 	appendEvent(runDir, {type: 'task.started', taskId: 'a', pid: 101, pgid: 101});
+	// The writer is killed mid-line (its descriptor goes with it).
+	closeJournal(runDir);
 	appendFileSync(join(runDir, 'events.jsonl'), '{"type":"task.exi');
 	const events = readEvents(runDir);
 	assert.deepEqual(events.map((event) => event.type), ['run.started', 'task.started']);
