@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
 import {createPhaseEndCheck} from '../../source/engine/phase-end.js';
-import {initialContext} from '../../source/machine/progress.js';
+import {initialContext} from '../../source/machine/start.js';
 import type {OrchestratorContext} from '../../source/machine/types.js';
 import {parsePlanText} from '../../source/plan/load.js';
 import {validatePlan} from '../../source/plan/validate.js';
@@ -28,7 +28,7 @@ async function setUp(): Promise<{workspace: string; ignore: IgnorePredicate; con
 	const parsed = parsePlanText(yaml, join(workspace, 'plan.yaml'));
 	assert.ok(parsed.ok);
 	const report = validatePlan(parsed.plan, parsed.source, {workspace});
-	const base = initialContext({runId: 'r', plan: parsed.plan, planFile: join(workspace, 'plan.yaml'), workspace, report, validate: () => report});
+	const base = initialContext({runId: 'r', plan: parsed.plan, planFile: join(workspace, 'plan.yaml'), workspace, report}, Date.now);
 	const now = Date.now();
 	const ran = {startedAt: now - 1000, endedAt: now + 1000, status: 'passed' as const};
 	const context = {...base, tasks: {a: {...base.tasks['a']!, ...ran}, b: {...base.tasks['b']!, ...ran}}};
