@@ -4,6 +4,7 @@
 
 import {createActor} from 'xstate';
 import {createOrchestrator} from '../machine/orchestrator.js';
+import {stateOf} from '../machine/state.js';
 import type {JournalEntry} from '../machine/journal-events.js';
 import type {OrchestratorInput} from '../machine/types.js';
 import {watchGuardRefusals} from '../runner/guard.js';
@@ -221,9 +222,6 @@ export function createEngine(options: EngineOptions): Engine {
 	};
 	const prepare = (): Promise<void> =>
 		(preparing ??= (async () => {
-			// The spawner's slots get ready while the rest is prepared, so the first phase's commands
-			// start from the pool too (it starts lazily otherwise, after the first phase's spawns).
-			const spawnerReady = warmSpawnerFor(options.plan);
 			ignore = await createIgnore(workspace, options.plan.ignore);
 			try {
 				// One watch serves the whole run (set up before anything starts, so no write slips
@@ -260,18 +258,33 @@ export function createEngine(options: EngineOptions): Engine {
 					at: refusal.at,
 				}),
 			);
-			await spawnerReady;
 		})());
+	// The spawner's slots get ready before the first phase, so its commands start from the pool
+	// too (it starts lazily otherwise, after the first phase's spawns). Started once.
+	let warming: Promise<unknown> | undefined;
+	const warm = (): Promise<unknown> => (warming ??= warmSpawnerFor(options.plan));
 
 	return {
 		actor,
 		store,
 		finished,
 		start() {
-			return prepare().then(startOnce);
+			return Promise.all([prepare(), warm()]).then(startOnce);
 		},
 		startEarly() {
 			startOnce();
+			// Not while the first frame is drawn (perl's start and its forks take a core from it,
+			// 50-100 ms of the first frame on 2 cores): once the plan review is left, which is at
+			// least a key press before the first phase can start.
+			const now = stateOf(actor.getSnapshot());
+			if (now !== 'reviewing' && now !== 'invalid') void warm();
+			else if (now === 'reviewing') {
+				const left = actor.subscribe(snapshot => {
+					if (stateOf(snapshot) === 'reviewing') return;
+					left.unsubscribe();
+					void warm();
+				});
+			}
 			// Preparing spawns git and walks the tree: the first frame should not wait on it.
 			return new Promise<void>(resolve => setImmediate(resolve)).then(prepare);
 		},
