@@ -24,6 +24,7 @@ import {catchProcessFaults, classifyFault, faultMessage, saveStack, testFaultInj
 import type {FaultNotice, FaultView, RunFault} from './fault.js';
 import {guardCommand} from './guard-command.js';
 import {onOutputGone} from './output-gone.js';
+import {stopSpawner} from '../runner/spawner.js';
 import type {Engine, EditPlanRequest} from './types.js';
 
 /** What a run starts from: a checked plan and where it runs. */
@@ -162,6 +163,7 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 		if (options.writeBack && context.revisions.length > 1) {
 			options.onWroteBack?.(writeBackReport(prepared.planFile, context.plan, runDir, context.revisions.length));
 		}
+		await stopSpawner();
 		return code;
 	} finally {
 		engine.close();

@@ -183,6 +183,29 @@ function onMessage(line: string): void {
 	}
 }
 
+/**
+ * Ends the spawner at the end of a run and waits (at most `waitMs`) for it to exit, so fanout
+ * leaves no helper behind and the tasks it reaped count in fanout's own child CPU (rusage). A
+ * later run in the same process starts a new one. Nothing to do while a task still runs.
+ */
+export function stopSpawner(waitMs = 1000): Promise<void> {
+	const child = helper;
+	if (!child || state === 'off' || state === 'dead' || running.size > 0) return Promise.resolve();
+	return new Promise<void>((resolve) => {
+		// A held timer keeps the loop alive while it exits (the helper's own handle is unref'd as
+		// slots report ready).
+		const timer = setTimeout(resolve, waitMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			// Gone by request, not by accident: the next run may start it again.
+			state = 'off';
+			helper = undefined;
+			resolve();
+		});
+		child.stdin?.end();
+	});
+}
+
 /** The spawner died (killed, or perl missing): spawn directly from now on, and learn how running tasks end from their groups. */
 function spawnerGone(): void {
 	if (state === 'dead') return;

@@ -11,7 +11,7 @@ import {startProcess} from '../../source/runner/process.js';
 import type {ProcessSpec} from '../../source/runner/process.js';
 import {createOutputStore} from '../../source/runner/output.js';
 import {isGroupAlive, killGroup} from '../../source/runner/groups.js';
-import {spawnFromPool, spawnerPid, warmSpawner} from '../../source/runner/spawner.js';
+import {spawnFromPool, spawnerPid, stopSpawner, warmSpawner} from '../../source/runner/spawner.js';
 import {until} from '../until.js';
 import {survivors, tempDir} from './helpers.js';
 
@@ -45,6 +45,21 @@ test('a pooled task: its own session and group, a child of the spawner, with its
 	assert.deepEqual(ids(pid), {ppid: spawnerPid()!, pgrp: pid, session: pid});
 	assert.deepEqual(await proc.done, {exitCode: 0, signal: null, outcome: 'passed'});
 	assert.deepEqual([...output.lines()], [`pid ${pid} ppid ${spawnerPid()}`, 'v=a b', 'c', realpathSync(dir), 'err']);
+});
+
+test('stopSpawner ends the spawner and waits for it; the next run starts a new one', async () => {
+	assert.equal(await warmSpawner(), true);
+	const first = spawnerPid();
+	assert.ok(first !== undefined);
+	await stopSpawner();
+	assert.equal(spawnerPid(), undefined);
+	assert.throws(() => process.kill(first, 0), /ESRCH/, 'the helper has exited and was reaped');
+	assert.equal(await warmSpawner(), true, 'started again');
+	const second = spawnerPid();
+	assert.ok(second !== undefined && second !== first);
+	const again = await run({command: 'echo again'}, 'again');
+	assert.equal(again.exit.exitCode, 0);
+	assert.deepEqual(again.lines, ['again']);
 });
 
 test('exit codes and signals read as with a direct spawn', async () => {
