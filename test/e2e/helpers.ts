@@ -26,7 +26,12 @@ export function lingeringPlan(name: string): string {
 phases:
   - name: one
     tasks:
-      - id: a
+${lingeringTasks()}`;
+}
+
+/** lingeringPlan's two tasks, as items of a phase's `tasks:` list, to put in other plans. */
+export function lingeringTasks(): string {
+	return `      - id: a
         owns: [a/**]
         run: ${work('--grandchild --lines 1 --sleep 60000')}
       - id: b

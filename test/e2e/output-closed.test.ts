@@ -9,7 +9,7 @@ import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
 import {until} from '../until.js';
-import {cleanup, cli, hasTmux, journalGroups, membersOfGroups, tmuxServer, work, workspace} from './helpers.js';
+import {cleanup, cli, hasTmux, journalGroups, lingeringTasks, membersOfGroups, tmuxServer, work, workspace} from './helpers.js';
 
 const server = tmuxServer('fanout-closed-test');
 const dirs: string[] = [];
@@ -26,13 +26,7 @@ phases:
       - id: talk
         owns: [t/**]
         run: ${work('--lines 100000 --delay 5')}
-      - id: a
-        owns: [a/**]
-        run: ${work('--grandchild --lines 1 --sleep 60000')}
-      - id: b
-        owns: [b/**]
-        run: bash -c 'sleep 300 & sleep 300'
-`;
+${lingeringTasks()}`;
 
 type Ended = {readonly code: number | null; readonly stderr: string; readonly dir: string};
 

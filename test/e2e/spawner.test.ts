@@ -7,7 +7,7 @@ import {strict as assert} from 'node:assert';
 import {readdirSync, readFileSync} from 'node:fs';
 import {after, describe, it} from 'node:test';
 import {until} from '../until.js';
-import {cleanup, cli, hasTmux, journalGroups, membersOfGroups, runCli, tmuxServer, work, workspace} from './helpers.js';
+import {cleanup, cli, hasTmux, journalGroups, lingeringTasks, membersOfGroups, runCli, tmuxServer, work, workspace} from './helpers.js';
 
 const server = tmuxServer('fanout-spawner-test');
 const dirs: string[] = [];
@@ -25,13 +25,7 @@ phases:
         run: sleep 1
   - name: linger
     tasks:
-      - id: a
-        owns: [a/**]
-        run: ${work('--grandchild --lines 1 --sleep 60000')}
-      - id: b
-        owns: [b/**]
-        run: bash -c 'sleep 300 & sleep 300'
-`;
+${lingeringTasks()}`;
 
 /** ppid of a process, or undefined when it is gone. */
 function parentOf(pid: number): number | undefined {
