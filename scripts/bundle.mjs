@@ -1,7 +1,7 @@
 // `npm run bundle`: source/cli.tsx into dist/bin with esbuild, split into chunks so that each
 // command (and the TUI) loads only what it uses. Two changes to dependencies, both for the TUI's
 // speed: Ink's virtual screen (ink/build/output.js) becomes fanout's copy that keeps its work
-// between frames (source/ui/ink-output/output.ts explains why; test/ui/ink-output.test.ts holds
+// between frames (source/ui/ink-output/ink-screen.ts explains why; test/ui/ink-output.test.ts holds
 // it to Ink's), and string-width builds its emoji expression only when a text could hold an
 // emoji (scripts/patches.mjs).
 
@@ -11,7 +11,7 @@ import {build} from 'esbuild';
 import {patchStringWidth} from './patches.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const output = fileURLToPath(new URL('../source/ui/ink-output/output.ts', import.meta.url));
+const output = fileURLToPath(new URL('../source/ui/ink-output/ink-screen.ts', import.meta.url));
 
 /** Resolves Ink's own `./output.js` (imported by its renderer) to fanout's copy. */
 const inkOutput = {

@@ -2,7 +2,7 @@
 // axis coloured by outcome, the critical path outlined, waits for people drawn as hatched
 // bands, and a <title> per bar for the hover. Pure; coordinates are numbers, text is escaped.
 
-import {duration, offset} from './format.js';
+import {duration, offset} from './words.js';
 import {h, raw, type Html} from './escape.js';
 import type {RunReport} from './types.js';
 

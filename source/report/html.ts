@@ -3,7 +3,7 @@
 // diffs, log tail, cost) and the verification. No script, no request of any kind: collapsing is
 // <details>, hovering is SVG <title>. Every string from the run goes through `h` (escaped).
 
-import {cost, duration, fileCounts, fileLabel, fileMark, offset, outcomeWord, statusGlyph, thousands} from './format.js';
+import {cost, duration, fileCounts, fileLabel, fileMark, offset, outcomeWord, statusGlyph, thousands} from './words.js';
 import {h, raw, type Html} from './escape.js';
 import {timelineSvg} from './html-timeline.js';
 import {STYLE} from './html-style.js';

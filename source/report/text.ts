@@ -2,7 +2,7 @@
 // with colour (SGR only) when asked. Pure: RunReport in, string out.
 
 import type {TaskStatus} from '../plan/types.js';
-import {cost, duration, fileCounts, fileLabel, fileMark, offset, outcomeWord, statusGlyph, thousands} from './format.js';
+import {cost, duration, fileCounts, fileLabel, fileMark, offset, outcomeWord, statusGlyph, thousands} from './words.js';
 import type {ReportAttempt, RunReport} from './types.js';
 
 export type TextOptions = {readonly width: number; readonly color: boolean};

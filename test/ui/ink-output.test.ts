@@ -1,10 +1,10 @@
-// fanout's copy of Ink's virtual screen (source/ui/ink-output/output.ts) must give the very text
+// fanout's copy of Ink's virtual screen (source/ui/ink-output/ink-screen.ts) must give the very text
 // Ink's own gives: the same writes, clips and transformers go to both, frame after frame (its
 // caches span frames), with colour, wide characters, emoji, clipped and partly hidden text.
 
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import Output, {FrameCache} from '../../source/ui/ink-output/output.js';
+import Output, {FrameCache} from '../../source/ui/ink-output/ink-screen.js';
 
 type OutputLike = {
 	write(x: number, y: number, text: string, options: {transformers: ((line: string, index: number) => string)[]}): void;

@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import {git, gitBuffer, type GitResult} from './exec.js';
 import {withWorktreeIndex} from './diff.js';
 import {toRepoPath, toWorkspacePath} from './diff-parse.js';
-import {touchedPaths} from './ownership.js';
+import {touchedPaths} from './split.js';
 import {fanoutGitDir, repoFacts} from './repo.js';
 import type {RepoFacts, TaskFileChange, Worktree} from './types.js';
 

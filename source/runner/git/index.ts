@@ -10,6 +10,6 @@ export {DEFAULT_LINKED_FOLDERS, expandLinkEntries, linkEntryProblem, linkFolders
 export {WorktreePool, poolWorktreesDir, type AcquireProgress, type PoolOptions} from './pool.js';
 export {diffWorktree, patchPath, writePatch, type WorktreeDiff} from './diff.js';
 export {toRepoPath, toWorkspacePath} from './diff-parse.js';
-export {splitByOwnership, touchedPaths, type OwnershipSplit} from './ownership.js';
+export {splitByOwnership, touchedPaths, type OwnershipSplit} from './split.js';
 export {applyChanges, changedSinceSnapshot, type ApplyResult} from './apply.js';
 export {cleanWorkspace, type CleanReport} from './clean.js';

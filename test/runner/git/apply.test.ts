@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {applyChanges} from '../../../source/runner/git/apply.js';
 import {diffWorktree} from '../../../source/runner/git/diff.js';
-import {splitByOwnership} from '../../../source/runner/git/ownership.js';
+import {splitByOwnership} from '../../../source/runner/git/split.js';
 import {WorktreePool} from '../../../source/runner/git/pool.js';
 import {takeSnapshot} from '../../../source/runner/git/snapshot.js';
 import type {Worktree} from '../../../source/runner/git/types.js';

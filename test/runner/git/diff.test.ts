@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {diffWorktree, patchPath, writePatch} from '../../../source/runner/git/diff.js';
 import {changesFromDiff, parseNumstat, parseRaw, toRepoPath, toWorkspacePath} from '../../../source/runner/git/diff-parse.js';
-import {splitByOwnership, touchedPaths} from '../../../source/runner/git/ownership.js';
+import {splitByOwnership, touchedPaths} from '../../../source/runner/git/split.js';
 import {WorktreePool} from '../../../source/runner/git/pool.js';
 import {takeSnapshot} from '../../../source/runner/git/snapshot.js';
 import type {TaskFileChange, Worktree} from '../../../source/runner/git/types.js';
