@@ -280,6 +280,11 @@ export class WorktreeIsolation {
 	 * workspace) copies the files over.
 	 */
 	grant(taskId: string, force: boolean): Promise<Settled> {
+		// Tracked: the run is not finished (nor its journal closed) while a grant is being applied.
+		return this.track(this.grantNow(taskId, force));
+	}
+
+	private grantNow(taskId: string, force: boolean): Promise<Settled> {
 		const held = this.held.get(taskId);
 		if (!held) return Promise.resolve({kind: 'error', reason: `${taskId} has no worktree`});
 		const all = [...(held.owned ?? []), ...(held.stray ?? [])];

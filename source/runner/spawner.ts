@@ -32,6 +32,7 @@ const ORPHAN_POLL_MS = 50;
 
 let state: 'off' | 'starting' | 'on' | 'dead' = 'off';
 let helper: ChildProcess | undefined;
+let removeAtExit = false;
 let dir = '';
 /** Idle slots the spawner keeps (set when it starts). */
 let poolSize = POOL_SIZE;
@@ -138,7 +139,11 @@ function startSpawner(size = POOL_SIZE): void {
 		return;
 	}
 	const child = helper;
-	process.once('exit', removeDir);
+	// Once per process, however many runs start a spawner in it.
+	if (!removeAtExit) {
+		removeAtExit = true;
+		process.once('exit', () => removeDir());
+	}
 	child.on('error', () => spawnerGone());
 	child.once('exit', () => spawnerGone());
 	child.stdin!.on('error', () => undefined);
