@@ -231,13 +231,23 @@ function spawnerGone(): void {
 /** While a task or a waiter depends on it, the spawner's messages and its exit must keep the loop alive. */
 function refHelper(): void {
 	helper?.ref();
-	(helper?.stdout as Socket | undefined)?.ref();
+	live(helper?.stdout)?.ref();
 }
 
 function unrefHelper(): void {
 	helper?.unref();
-	(helper?.stdout as Socket | undefined)?.unref();
-	(helper?.stdin as Socket | undefined)?.unref();
+	live(helper?.stdout)?.unref();
+	live(helper?.stdin)?.unref();
+}
+
+/**
+ * The socket while it is open. A closed socket has no handle, and Socket#ref/unref on one waits
+ * for a 'connect' that never comes, one listener per call (slots reported ready after a stop
+ * piled up 11 and Node warned).
+ */
+function live(stream: NodeJS.ReadableStream | NodeJS.WritableStream | null | undefined): Socket | undefined {
+	const socket = stream as Socket | null | undefined;
+	return socket && !socket.destroyed ? socket : undefined;
 }
 
 function removeDir(): void {
