@@ -181,6 +181,9 @@ export function createTaskActor(deps: TaskActorDeps) {
 					if (!stopped) exited('failed');
 					return;
 				}
+				// The task ended and its work waits in its worktree: a conflict about `paths`, by name.
+				const heldConflict = (paths: readonly string[], how: 'diff' | 'workspace', why: string): void =>
+					sendBack({type: 'conflict.detected', taskId: task.id, path: paths[0] as string, paths, how, finished: true, reason: why, at: Date.now()});
 				const settled = await isolation.worktrees.settle(task, plan, logPathFor(runDir, task.id), aborter.signal);
 				if (stopped) return;
 				switch (settled.kind) {
@@ -191,27 +194,9 @@ export function createTaskActor(deps: TaskActorDeps) {
 						reason = settled.reason;
 						return exited('failed');
 					case 'stray':
-						return sendBack({
-							type: 'conflict.detected',
-							taskId: task.id,
-							path: settled.paths[0] as string,
-							paths: settled.paths,
-							how: 'diff',
-							finished: true,
-							reason: `changed ${settled.paths.join(', ')} in its worktree, outside its ownership`,
-							at: Date.now(),
-						});
+						return heldConflict(settled.paths, 'diff', `changed ${settled.paths.join(', ')} in its worktree, outside its ownership`);
 					case 'workspace-changed':
-						return sendBack({
-							type: 'conflict.detected',
-							taskId: task.id,
-							path: settled.paths[0] as string,
-							paths: settled.paths,
-							how: 'workspace',
-							finished: true,
-							reason: `${settled.paths.join(', ')} changed in the workspace since the phase started; the task's version waits in its worktree`,
-							at: Date.now(),
-						});
+						return heldConflict(settled.paths, 'workspace', `${settled.paths.join(', ')} changed in the workspace since the phase started; the task's version waits in its worktree`);
 				}
 			});
 			if (isolation) watchTree(workspace, isolation.ignore(), isOwned);
