@@ -217,19 +217,24 @@ for (const isolation of ['worktree', 'shared'] as const) {
 	});
 }
 
-test('a stray change found in a finished task\'s worktree is its exact conflict; on abort nothing of it reaches the workspace', async () => {
-	const repo = makePackageRepo();
-	try {
-		const prepared = prepare(
-			repo,
-			`name: redo
+/** One task that owns lib/view.js, edits it and also writes docs/view.md, which it does not own. */
+function headerPlan(name: string): string {
+	return `name: ${name}
 phases:
   - name: work
     tasks:
       - id: header
         owns: [lib/view.js]
         run: printf '/* trellis view */\\n' | cat - lib/view.js > v.tmp && mv v.tmp lib/view.js && printf 'view\\n' > docs/view.md
-`,
+`;
+}
+
+test('a stray change found in a finished task\'s worktree is its exact conflict; on abort nothing of it reaches the workspace', async () => {
+	const repo = makePackageRepo();
+	try {
+		const prepared = prepare(
+			repo,
+			headerPlan('redo'),
 		);
 		const result = await run(prepared, 'abort');
 		assert.equal(result.code, 3);
@@ -251,14 +256,7 @@ test('grant of a finished task: its stray and owned changes are applied, the tas
 		// A grant decided in place of the policy (which only knows abort, defer and skip).
 		const prepared = prepare(
 			repo,
-			`name: grant
-phases:
-  - name: work
-    tasks:
-      - id: header
-        owns: [lib/view.js]
-        run: printf '/* trellis view */\\n' | cat - lib/view.js > v.tmp && mv v.tmp lib/view.js && printf 'view\\n' > docs/view.md
-`,
+			headerPlan('grant'),
 		);
 		const runId = newRunId();
 		const runDir = createRunDir(prepared.workspace, runId, planToYaml(prepared.plan));
