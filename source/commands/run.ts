@@ -4,7 +4,6 @@
 
 import {existsSync, rmSync} from 'node:fs';
 import {resolve} from 'node:path';
-import {parseArgs} from 'node:util';
 import {formatReport} from '../plan/report-format.js';
 import {loadPlan} from '../plan/load.js';
 import {validatePlan} from '../plan/validate.js';
@@ -23,6 +22,7 @@ import type {EditPlanRequest} from '../engine/types.js';
 import {headlessDriver} from '../headless/drive.js';
 import type {HeadlessPolicy} from '../headless/policy.js';
 import {withoutFetch} from '../without-fetch.js';
+import {commandArgs, usageError as commandUsageError} from './args.js';
 import type {Command, CommandIO} from './io.js';
 import {copyBundledPlan} from './bundled-plan.js';
 
@@ -37,7 +37,6 @@ const runOptions = {
 	'on-conflict': {type: 'string'},
 	'write-back': {type: 'boolean'},
 	grace: {type: 'string'},
-	help: {type: 'boolean', short: 'h'},
 } as const;
 
 const RUN_USAGE = `Usage: fanout run PLAN [options]
@@ -76,37 +75,32 @@ type Flags = {
 
 type Parsed = {readonly flags: Flags; readonly positionals: readonly string[]} | {readonly exit: number};
 
-function usageError(io: CommandIO, usage: string, message: string): {exit: number} {
-	io.stderr(`fanout: ${message}\n\n${usage}`);
-	return {exit: 2};
+type RunCommandName = 'run' | 'resume';
+
+function usageError(io: CommandIO, command: RunCommandName, usage: string, message: string): {exit: number} {
+	return {exit: commandUsageError(io, command, message, usage)};
 }
 
-function parseFlags(argv: readonly string[], io: CommandIO, usage: string): Parsed {
-	let values: Record<string, string | boolean | undefined>;
-	let positionals: string[];
-	try {
-		({values, positionals} = parseArgs({args: [...argv], options: runOptions, allowPositionals: true, strict: true}));
-	} catch (error) {
-		return usageError(io, usage, error instanceof Error ? error.message.split('\n')[0]! : String(error));
-	}
-	if (values['help']) {
-		io.stdout(usage);
-		return {exit: 0};
-	}
+type RunValues = {[K in keyof typeof runOptions]?: (typeof runOptions)[K]['type'] extends 'string' ? string : boolean};
+
+function parseFlags(argv: readonly string[], io: CommandIO, command: RunCommandName, usage: string): Parsed {
+	const args = commandArgs<RunValues>(argv, io, command, usage, runOptions);
+	if (!args.ok) return {exit: args.exit};
+	const {values, positionals} = args;
 	let maxParallel: number | undefined;
 	if (values['max-parallel'] !== undefined) {
 		maxParallel = Number(values['max-parallel']);
-		if (!Number.isInteger(maxParallel) || maxParallel < 1) return usageError(io, usage, '--max-parallel takes a whole number of at least 1');
+		if (!Number.isInteger(maxParallel) || maxParallel < 1) return usageError(io, command, usage, '--max-parallel takes a whole number of at least 1');
 	}
 	let graceMs: number | undefined;
 	if (values['grace'] !== undefined) {
 		graceMs = Number(values['grace']) * 1000;
-		if (!Number.isFinite(graceMs) || graceMs < 0) return usageError(io, usage, '--grace takes a number of seconds');
+		if (!Number.isFinite(graceMs) || graceMs < 0) return usageError(io, command, usage, '--grace takes a number of seconds');
 	}
-	if (values['output-lines'] && !values['json']) return usageError(io, usage, '--output-lines goes with --json (the plain headless output already shows every line)');
+	if (values['output-lines'] && !values['json']) return usageError(io, command, usage, '--output-lines goes with --json (the plain headless output already shows every line)');
 	const onConflict = (values['on-conflict'] as string | undefined) ?? 'abort';
 	if (onConflict !== 'abort' && onConflict !== 'defer' && onConflict !== 'skip') {
-		return usageError(io, usage, `--on-conflict takes abort, defer or skip (not "${onConflict}")`);
+		return usageError(io, command, usage, `--on-conflict takes abort, defer or skip (not "${onConflict}")`);
 	}
 	return {
 		positionals,
@@ -129,12 +123,12 @@ const EDIT_PLAN: EditPlanRequest = 'edit-plan';
 
 /** `fanout run PLAN` */
 export const runCommand: Command = async (argv, io) => {
-	const parsed = parseFlags(argv, io, RUN_USAGE);
+	const parsed = parseFlags(argv, io, 'run', RUN_USAGE);
 	if ('exit' in parsed) return parsed.exit;
 	const {flags, positionals} = parsed;
-	if (positionals.length !== 1) return usageError(io, RUN_USAGE, positionals.length === 0 ? 'name the plan to run' : 'run takes one plan').exit;
+	if (positionals.length !== 1) return usageError(io, 'run', RUN_USAGE, positionals.length === 0 ? 'name the plan to run' : 'run takes one plan').exit;
 	const planFile = resolve(io.cwd, positionals[0]!);
-	if (!existsSync(planFile)) return usageError(io, RUN_USAGE, `no such plan file: ${positionals[0]}`).exit;
+	if (!existsSync(planFile)) return usageError(io, 'run', RUN_USAGE, `no such plan file: ${positionals[0]}`).exit;
 	const {runFile, runFlags, ranOnCopy} = onCopyIfBundled(planFile, flags, io);
 	// Interactively, `e` on the plan review edits the plan file; the run then starts over from it.
 	for (;;) {
@@ -213,7 +207,7 @@ async function runPlanFile(planFile: string, flags: Flags, io: CommandIO): Promi
 
 /** `fanout resume [RUN_ID]` */
 export const resumeCommand: Command = async (argv, io) => {
-	const parsed = parseFlags(argv, io, RESUME_USAGE);
+	const parsed = parseFlags(argv, io, 'resume', RESUME_USAGE);
 	if ('exit' in parsed) return parsed.exit;
 	const {flags, positionals} = parsed;
 	const workspace = resolve(io.cwd, flags.workspace ?? '.');
