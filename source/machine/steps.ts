@@ -26,9 +26,9 @@ function startRunClock(d: Draft): void {
 	if (d.ctx.firstApprovedAt === undefined) d.set({firstApprovedAt: d.now, startedAt: d.now});
 }
 
+/** A phase whose every task was skipped ends as skipped; any other phase that got here passed. */
 function phaseEndStatus(d: Draft): 'passed' | 'skipped' {
-	const runs = planPhaseTasks(d.ctx.plan, d.ctx.phaseIndex).map(t => d.task(t.id));
-	return runs.length > 0 && runs.every(r => r?.status === 'skipped') ? 'skipped' : 'passed';
+	return phaseAllSkipped(d.ctx) ? 'skipped' : 'passed';
 }
 
 /** Every action of the orchestrator, by the name its statechart uses. */
