@@ -271,6 +271,8 @@ function session(prepared: Prepared, runId: string, runDir: string, flags: Flags
 function interactiveDriver(prepared: Prepared, runDir: string, io: CommandIO, planFileEditable: boolean): Driver {
 	return {
 		describesPhases: true,
+		// A fork of fanout holds the event loop ~10 ms per task; the pool keeps keys and frames going.
+		pool: true,
 		async drive(engine) {
 			const {runInteractive} = await withoutFetch(() => import('../ui/tui.js'));
 			return runInteractive(engine, {

@@ -14,7 +14,7 @@ import {appendEvent} from '../runner/journal.js';
 import {describePhase} from '../runner/phase-info.js';
 import type {PhaseInfo} from '../runner/phase-info.js';
 import type {Plan} from '../plan/types.js';
-import {warmSpawner} from '../runner/spawner.js';
+import {poolWanted, warmSpawner} from '../runner/spawner.js';
 import {watchWorkspace} from '../runner/watcher.js';
 import type {Watcher} from '../runner/watcher.js';
 import {createPhaseEndCheck} from './phase-end.js';
@@ -137,7 +137,8 @@ export function createEngine(options: EngineOptions): Engine {
 		} else if (entry.choice === 'defer' || entry.choice === 'skip') worktrees.discard(entry.taskId);
 	};
 
-	const common = {runId: options.runId, runDir, store, ...(sink ? {sink} : {}), ...(graceMs === undefined ? {} : {graceMs})};
+	const pooled = poolWanted(options.pool === true);
+	const common = {runId: options.runId, runDir, store, ...(sink ? {sink} : {}), ...(graceMs === undefined ? {} : {graceMs}), ...(pooled ? {pooled} : {})};
 	// The clock and the validator are given to the machine; revised plans get the same checks as
 	// the plan did before the run, isolation included.
 	const validate = (plan: Plan) => withIsolationCheck(options.validate(plan), plan, options.planFile, git);
@@ -262,7 +263,7 @@ export function createEngine(options: EngineOptions): Engine {
 	// The spawner's slots get ready before the first phase, so its commands start from the pool
 	// too (it starts lazily otherwise, after the first phase's spawns). Started once.
 	let warming: Promise<unknown> | undefined;
-	const warm = (): Promise<unknown> => (warming ??= warmSpawnerFor(options.plan));
+	const warm = (): Promise<unknown> => (warming ??= pooled ? warmSpawnerFor(options.plan) : Promise.resolve());
 
 	return {
 		actor,

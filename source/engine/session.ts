@@ -54,6 +54,8 @@ export type Driver = {
 	readonly onJournal?: (entry: JournalEntry, plan: Plan) => void;
 	/** The driver shows each phase's files and agents before approval: the engine describes them. */
 	readonly describesPhases?: boolean;
+	/** The driver draws while tasks start: `run:` commands come from the spawner's pool (EngineOptions.pool). */
+	readonly pool?: boolean;
 	/** Runs the engine to its end; resolves with the exit code, or 'edit-plan'. */
 	drive(engine: Engine): Promise<number | EditPlanRequest>;
 };
@@ -116,6 +118,7 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 		...(resumed.openConflicts && resumed.openConflicts.length > 0 ? {openConflicts: resumed.openConflicts} : {}),
 		...(options.onWarning ? {onWarning: options.onWarning} : {}),
 		...(driver.describesPhases ? {describePhases: true} : {}),
+		...(driver.pool ? {pool: true} : {}),
 		onJournal: entry => {
 			if (entry.type === 'revision.created') {
 				const file = join(runDir, `plan.r${entry.number}.yaml`);

@@ -30,6 +30,8 @@ export type TaskActorDeps = {
 	readonly sink?: LineBatchSink;
 	readonly guardCommand: readonly string[];
 	readonly graceMs?: number;
+	/** Shell commands start from the spawner's pool (see poolWanted in spawner.ts). */
+	readonly pooled?: boolean;
 	/** Agent sessions to continue on resume, by task id. */
 	readonly sessions?: Readonly<Record<string, string>>;
 	/** Where each task works (the isolation seam). */
@@ -45,7 +47,7 @@ export type TaskActorDeps = {
 };
 
 export function createTaskActor(deps: TaskActorDeps) {
-	const {runDir, store, sink, guardCommand, graceMs} = deps;
+	const {runDir, store, sink, guardCommand, graceMs, pooled} = deps;
 	// process.env is read through the C++ environment on every key: copied once per run, not per task.
 	const baseEnv: NodeJS.ProcessEnv = {...process.env};
 	return fromCallback<EventObject, TaskActorInput>(({input, sendBack}) => {
@@ -141,6 +143,7 @@ export function createTaskActor(deps: TaskActorDeps) {
 				...(graceMs === undefined ? {} : {graceMs}),
 				output,
 				meta: {runId: deps.runId, taskId: task.id},
+				...(pooled ? {pooled} : {}),
 			});
 			if (proc.pid !== undefined) sendBack({type: 'task.started', taskId: task.id, pid: proc.pid, at: Date.now()});
 			void proc.done.then(async exit => {

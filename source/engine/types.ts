@@ -28,6 +28,11 @@ export type EngineOptions = {
 	/** How to start `fanout guard` (for Claude Code's PreToolUse hook). */
 	readonly guardCommand: readonly string[];
 	readonly graceMs?: number;
+	/**
+	 * Start `run:` commands from the spawner's pool, so fanout's event loop never waits on a fork
+	 * (the TUI). Headless leaves it off: direct spawns cost less. FANOUT_SPAWNER=1/0 overrides.
+	 */
+	readonly pool?: boolean;
 	readonly maxParallel?: number;
 	readonly restored?: Readonly<Record<string, TaskRun>>;
 	readonly startPhase?: number;

@@ -19,6 +19,8 @@ export type VerifyActorDeps = {
 	readonly store: TaskOutputStore;
 	readonly sink?: LineBatchSink;
 	readonly graceMs?: number;
+	/** Commands start from the spawner's pool (see poolWanted in spawner.ts). */
+	readonly pooled?: boolean;
 };
 
 export function createVerifyActor(deps: VerifyActorDeps) {
@@ -38,6 +40,7 @@ export function createVerifyActor(deps: VerifyActorDeps) {
 					output,
 					...(graceMs === undefined ? {} : {graceMs}),
 					meta: {runId: deps.runId, taskId: key},
+					...(deps.pooled ? {pooled: true} : {}),
 				},
 			);
 			void proc.done.then(exit => {

@@ -25,6 +25,8 @@ export type ProcessOptions = {
 	readonly output: TaskOutput;
 	/** Recorded with the process group (for a stop-everything on signals). */
 	readonly meta?: Omit<GroupMeta, 'startedAt'>;
+	/** A shell command may start in a slot of the spawner's pool (see spawner.ts) instead of a fork of fanout. */
+	readonly pooled?: boolean;
 };
 
 /** How a process ended. */
@@ -60,13 +62,13 @@ export function startProcess(spec: ProcessSpec, options: ProcessOptions): Runnin
 	const cwdProblem = checkDirectory(cwd);
 	if (cwdProblem) return notStarted(output, cwdProblem);
 
-	// Shell commands start in a pre-forked slot of the spawner when one is ready (no wait for the
-	// exec), else through libuv. Programs (agents) always go through libuv: /bin/sh is always
-	// there, but a missing program must keep failing before it has a pid, as the engine expects.
+	// Pooled shell commands start in a pre-forked slot of the spawner when one is ready (no wait
+	// for the exec), else through libuv. Programs (agents) always go through libuv: /bin/sh is
+	// always there, but a missing program must keep failing before it has a pid, as the engine expects.
 	let child: ChildProcess | PooledChild;
 	let pooled = false;
 	try {
-		const fromPool = 'command' in spec ? spawnFromPool(file, args, {cwd, env: options.env}) : undefined;
+		const fromPool = 'command' in spec && options.pooled === true ? spawnFromPool(file, args, {cwd, env: options.env}) : undefined;
 		pooled = fromPool !== undefined;
 		child = fromPool ?? spawn(file, args, {cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
 	} catch (error) {

@@ -79,6 +79,16 @@ export function spawnerEnabled(): boolean {
 }
 
 /**
+ * Whether a run starts its shell commands from the pool: `wanted` is the driver's choice (the
+ * TUI: a fork of fanout holds its event loop ~10 ms per task; headless: direct spawns cost less
+ * CPU and less wall time, see test/bench/phases.ts). FANOUT_SPAWNER=1 or 0 overrides it.
+ */
+export function poolWanted(wanted: boolean): boolean {
+	const forced = process.env.FANOUT_SPAWNER;
+	return forced === '1' ? true : forced === '0' ? false : wanted;
+}
+
+/**
  * Starts `file args` in a pre-forked slot (own session and process group, stdin /dev/null), or
  * returns undefined when no slot is ready: then the caller spawns directly. Starts the spawner
  * on first use.

@@ -1,12 +1,43 @@
 // Figure 2 of the engine issue: 20 phases of 10 tasks that do nothing, fanout headless vs a
 // shell doing the same with `&` and `wait` per phase. Target: within 2x of the shell. fanout
-// runs twice per round: with its spawner (the default) and with direct spawns (FANOUT_SPAWNER=0).
+// runs twice per round: as it runs headless (direct spawns) and with its spawner's pool
+// (FANOUT_SPAWNER=1, how the TUI starts `run:` commands).
+//
+// Two floors run in the same rounds, so the table shows what the target asks of any orchestrator
+// that gives each task its own session (fanout must: every stop path signals whole groups):
+// - the shell loop with setsid(1) per task (the shell's only way to a new session: one more exec);
+// - a bare Node loop that spawns the same tasks the way Node can (libuv: detached, stdout and
+//   stderr piped, waiting for exit and both pipes) and does nothing else: no plan, journal or logs.
 
+import {spawnSync} from 'node:child_process';
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {cli, median, ratio, timeCommand} from './common.js';
+
+/**
+ * The Node floor: 20 rounds of 10 spawns as fanout makes them without its spawner (own process
+ * group, stdin ignored, stdout and stderr piped and read), each round waiting for every exit and
+ * every pipe's end. Nothing else: no plan, no journal, no logs, no state machine.
+ */
+const NODE_FLOOR = `import {spawn} from 'node:child_process';
+for (let phase = 0; phase < 20; phase++) {
+	await Promise.all(Array.from({length: 10}, () => new Promise(resolve => {
+		const child = spawn('/bin/sh', ['-c', 'true'], {detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+		let open = 3;
+		const done = () => { if (--open === 0) resolve(); };
+		child.stdout.on('data', () => {}).on('close', done);
+		child.stderr.on('data', () => {}).on('close', done);
+		child.on('exit', done);
+	})));
+}
+`;
+
+/** util-linux's setsid(1) (not on every system: the row is left out without it). */
+function hasSetsid(): boolean {
+	return spawnSync('setsid', ['--version'], {stdio: 'ignore'}).status === 0;
+}
 
 type Contender = {readonly label: string; readonly file: string; readonly args: readonly string[]; readonly env?: NodeJS.ProcessEnv};
 type Sample = {readonly wallMs: number; readonly cpuMs: number};
@@ -60,11 +91,15 @@ export async function benchPhases(reps = 3): Promise<{fanoutMs: number; shellMs:
 		writeFileSync(join(dir, 'plan.json'), JSON.stringify({name: 'phases', phases}));
 		const shell = Array.from({length: 20}, () => `${'/bin/sh -c true & '.repeat(10)}wait`).join('\n');
 		writeFileSync(join(dir, 'phases.sh'), shell);
+		writeFileSync(join(dir, 'phases-setsid.sh'), shell.replaceAll('/bin/sh -c true &', 'setsid /bin/sh -c true &'));
+		writeFileSync(join(dir, 'node-floor.mjs'), NODE_FLOOR);
 		const fanoutArgs = [cli, 'run', 'plan.json', '--headless', '--yes'];
 		const contenders: Contender[] = [
 			{label: 'shell loop (sh -c true & x10, wait)', file: '/bin/sh', args: [join(dir, 'phases.sh')]},
-			{label: 'fanout run --headless (spawner)', file: process.execPath, args: fanoutArgs, env: {FANOUT_SPAWNER: '1'}},
-			{label: 'fanout run --headless (FANOUT_SPAWNER=0)', file: process.execPath, args: fanoutArgs, env: {FANOUT_SPAWNER: '0'}},
+			{label: 'fanout run --headless', file: process.execPath, args: fanoutArgs, env: {FANOUT_SPAWNER: undefined}},
+			{label: 'fanout run --headless (FANOUT_SPAWNER=1)', file: process.execPath, args: fanoutArgs, env: {FANOUT_SPAWNER: '1'}},
+			...(hasSetsid() ? [{label: 'floor: shell loop, setsid per task', file: '/bin/sh', args: [join(dir, 'phases-setsid.sh')]}] : []),
+			{label: 'floor: bare Node spawn loop', file: process.execPath, args: [join(dir, 'node-floor.mjs')]},
 		];
 		const loadBefore = loadavg()[0]!;
 		// Interleaved rounds, medians: the machine's load moves between rounds, not within a pair.
@@ -82,15 +117,19 @@ export async function benchPhases(reps = 3): Promise<{fanoutMs: number; shellMs:
 			const cpus = samples[i]!.map(s => s.cpuMs);
 			console.log(`${contender.label.padEnd(44)} ${median(walls).toFixed(0).padStart(8)} ${range(walls).padStart(11)} ${(median(walls) / shellMs).toFixed(2).padStart(8)} ${median(cpus).toFixed(0).padStart(8)} ${range(cpus).padStart(11)}`);
 		}
-		// The spawner's runs are every other run folder (spawner, then direct, each round).
+		// fanout's run folders alternate: as it runs headless, then with the pool, each round.
 		const runsDir = join(dir, '.fanout', 'runs');
-		const spawnerRuns = readdirSync(runsDir).sort().filter((_, i) => i % 2 === 0);
-		const measured = spawnerRuns.flatMap(run => phaseBreakdown(join(runsDir, run)).slice(0, -1));
-		const column = (key: keyof Breakdown) => `${key} ${median(measured.map(p => p[key])).toFixed(0)} (${range(measured.map(p => p[key]))})`;
-		console.log(`per phase, spawner runs, ms, median (range) over ${measured.length} phases: ${(['phase', 'start', 'run', 'end', 'gap'] as const).map(column).join(' · ')}`);
+		const runs = readdirSync(runsDir).sort();
+		for (const [parity, label] of [[0, 'headless'], [1, 'FANOUT_SPAWNER=1']] as const) {
+			const measured = runs.filter((_, i) => i % 2 === parity).flatMap(run => phaseBreakdown(join(runsDir, run)).slice(0, -1));
+			const column = (key: keyof Breakdown) => `${key} ${median(measured.map(p => p[key])).toFixed(0)} (${range(measured.map(p => p[key]))})`;
+			console.log(`per phase, ${label}, ms, median (range) over ${measured.length} phases: ${(['phase', 'start', 'run', 'end', 'gap'] as const).map(column).join(' · ')}`);
+		}
 		console.log('  start: phase.started to its last task.started · run: to its last task.exited · end: to phase.finished (the phase-end check) · gap: to the next phase.started');
 		const fanoutMs = median(samples[1]!.map(s => s.wallMs));
 		console.log(`target: within 2x of the shell loop: ${ratio(fanoutMs, shellMs)}: ${fanoutMs <= 2 * shellMs ? 'met' : 'NOT met'}`);
+		const floorMs = median(samples.at(-1)!.map(s => s.wallMs));
+		console.log(`floor: the bare Node spawn loop alone is ${ratio(floorMs, shellMs)} the shell loop; fanout is ${ratio(fanoutMs, floorMs)} that floor`);
 		return {fanoutMs, shellMs};
 	} finally {
 		rmSync(dir, {recursive: true, force: true});

@@ -1,6 +1,7 @@
 // Benchmark: 8 writers printing 20 MB each of mixed, partly coloured text, run by a plain
-// shell, concurrently, GNU parallel (when installed), fanout's runner pipeline alone (headless
-// to a file, and logs only), and the fanout CLI when dist/bin/cli.js exists. Reports wall time,
+// shell, concurrently, GNU parallel (when installed), a plain Node program that only reads, logs
+// and passes the bytes on (the floor for any orchestrator on Node), fanout's runner pipeline
+// alone (headless to a file, and logs only), and the fanout CLI when dist/bin/cli.js exists. Reports wall time,
 // the runner's own CPU (the writers' CPU subtracted), peak RSS, and checks every log.
 //
 // Run: node --import tsx test/bench/throughput.ts [--mb 20] [--tasks 8] [--reps 3] [--cli-only]
@@ -181,6 +182,17 @@ export async function benchThroughput(options: BenchOptions = {}): Promise<Bench
 			} else {
 				log('GNU parallel not installed: skipped');
 			}
+			// 3b. The Node floor: what any orchestrator on Node pays to keep a log per task and pass
+			// the output on (spawn, read both pipes, write each chunk to the log and to stdout), with
+			// no prefix, no sanitizing, no journal. Not written by fanout's code: plain node.
+			{
+				const {dir, shaFiles, commands} = fresh('floor');
+				const script = join(dir, 'floor.mjs');
+				writeFileSync(script, NODE_FLOOR);
+				const m = await measure([process.execPath, script, join(dir, 'logs'), ...commands], join(dir, 'stdout'), dir);
+				const logs = shaFiles.map((_, i) => join(dir, 'logs', `writer-${i + 1}.log`));
+				rows.push({name: FLOOR_ROW, wallS: m.wallS, ownCpuS: m.treeCpuS - writersCpuS(shaFiles), peakRssMb: m.maxRssKb / 1024, logsExact: await logsExact(logs, shaFiles)});
+			}
 			// 4. fanout's pipeline: headless to a file, then logs only (as under the TUI). The driver
 			// runs under tsx, whose start-up (esbuild included) is no part of fanout: measured once
 			// with no tasks and taken off the own CPU.
@@ -290,9 +302,31 @@ function printTable(rows: readonly BenchRow[], reps: number, log: (line: string)
 	if (cli && parallel) log(`target: fanout CLI wall <= GNU parallel's: ${cli.wallS.toFixed(2)} vs ${parallel.wallS.toFixed(2)} s (${(cli.wallS / parallel.wallS).toFixed(2)}x): ${cli.wallS <= parallel.wallS ? 'met' : 'NOT met'}`);
 	if (cli && concurrently) log(`target: fanout CLI extra CPU < concurrently's: ${cli.ownCpuS.toFixed(2)} vs ${concurrently.ownCpuS.toFixed(2)} s: ${cli.ownCpuS < concurrently.ownCpuS ? 'met' : 'NOT met'}`);
 	if (cli && parallel) log(`fanout CLI extra CPU vs GNU parallel's: ${cli.ownCpuS.toFixed(2)} vs ${parallel.ownCpuS.toFixed(2)} s (${(cli.ownCpuS / parallel.ownCpuS).toFixed(2)}x)`);
+	const floor = rows.find((row) => row.name === FLOOR_ROW);
+	if (floor && parallel) log(`floor: Node reading, logging and passing on the bytes (no prefix, no sanitizing): wall ${floor.wallS.toFixed(2)} vs parallel's ${parallel.wallS.toFixed(2)} s (${(floor.wallS / parallel.wallS).toFixed(2)}x), extra CPU ${floor.ownCpuS.toFixed(2)} vs ${parallel.ownCpuS.toFixed(2)} s`);
+	if (floor && cli) log(`fanout CLI over that floor: wall ${(cli.wallS / floor.wallS).toFixed(2)}x, extra CPU +${(cli.ownCpuS - floor.ownCpuS).toFixed(2)} s (prefix, sanitizing, journal, watcher, start-up)`);
 }
 
 const CLI_ROW = 'fanout run --headless (CLI)';
+const FLOOR_ROW = 'floor: Node, read + log + stdout';
+
+/** The Node floor's program: argv is the logs folder, then one shell command per writer. */
+const NODE_FLOOR = `import {spawn} from 'node:child_process';
+import {closeSync, openSync, writeSync} from 'node:fs';
+const [logs, ...commands] = process.argv.slice(2);
+await Promise.all(commands.map((command, i) => new Promise(resolve => {
+	const log = openSync(logs + '/writer-' + (i + 1) + '.log', 'w');
+	const child = spawn('/bin/sh', ['-c', command], {detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+	const take = chunk => { writeSync(log, chunk); process.stdout.write(chunk); };
+	child.stdout.on('data', take);
+	child.stderr.on('data', take);
+	let open = 3;
+	const done = () => { if (--open === 0) { closeSync(log); resolve(); } };
+	child.stdout.on('close', done);
+	child.stderr.on('close', done);
+	child.on('exit', done);
+})));
+`;
 const PARALLEL_ROW = 'GNU parallel --line-buffer';
 const CONCURRENTLY_ROW = 'concurrently';
 

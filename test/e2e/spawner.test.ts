@@ -1,7 +1,7 @@
-// The stop guarantees with tasks started from the spawner's pool. Phase 1 of a run starts the
-// spawner (its task spawns directly and lasts long enough for the pool to fill); the lingering
-// tasks sit in phase 2, so they come from the pool. Each test checks that, then stops the run and counts what is left: nothing, spawner
-// included.
+// The stop guarantees with tasks started from the spawner's pool: the TUI's way to start `run:`
+// commands (headless runs use it only with FANOUT_SPAWNER=1, as these do). The lingering tasks
+// sit in phase 2, once the pool is full, so they come from it. Each test checks that, then stops
+// the run and counts what is left: nothing, spawner included.
 
 import {strict as assert} from 'node:assert';
 import {readdirSync, readFileSync} from 'node:fs';
@@ -10,6 +10,8 @@ import {until} from '../until.js';
 import {cleanup, cli, hasTmux, journalGroups, lingeringTasks, membersOfGroups, runCli, tmuxServer, work, workspace} from './helpers.js';
 
 const server = tmuxServer('fanout-spawner-test');
+/** A headless run starts its commands from the pool only when asked. */
+const POOLED = {FANOUT_SPAWNER: '1'};
 const dirs: string[] = [];
 after(() => {
 	server.kill();
@@ -70,6 +72,7 @@ describe('stops with the spawner', () => {
 			let seen: {groups: number[]; spawner: number} | undefined;
 			const result = await runCli(['run', 'plan.yaml', '--headless', '--yes', '--grace', '1'], {
 				cwd: dir,
+				env: POOLED,
 				onStart: (pid) => {
 					void pooledGroups(dir).then(
 						(found) => {
@@ -94,6 +97,7 @@ describe('stops with the spawner', () => {
 		let seen: {groups: number[]; spawner: number} | undefined;
 		await runCli(['run', 'plan.yaml', '--headless', '--yes'], {
 			cwd: dir,
+			env: POOLED,
 			onStart: (pid) => {
 				void pooledGroups(dir).then(
 					(found) => {

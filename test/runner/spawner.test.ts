@@ -15,6 +15,9 @@ import {spawnFromPool, spawnerPid, stopSpawner, warmSpawner} from '../../source/
 import {until} from '../until.js';
 import {survivors, tempDir} from './helpers.js';
 
+/** Every process here may come from the pool, as the TUI's `run:` commands do. */
+const start: typeof startProcess = (spec, options) => startProcess(spec, {...options, pooled: true});
+
 const {dir, cleanup} = tempDir('fanout-spawner-test-');
 after(cleanup);
 const store = createOutputStore();
@@ -29,7 +32,7 @@ function ids(pid: number): {ppid: number; pgrp: number; session: number} {
 
 async function run(spec: ProcessSpec, name: string, env: NodeJS.ProcessEnv = process.env) {
 	const output = outputFor(name);
-	const proc = startProcess(spec, {cwd: dir, env, output});
+	const proc = start(spec, {cwd: dir, env, output});
 	const exit = await proc.done;
 	return {pid: proc.pid, exit, lines: [...output.lines()]};
 }
@@ -37,7 +40,7 @@ async function run(spec: ProcessSpec, name: string, env: NodeJS.ProcessEnv = pro
 test('a pooled task: its own session and group, a child of the spawner, with its env, cwd, stdin /dev/null and both streams', async () => {
 	assert.equal(await warmSpawner(), true, 'perl runs the spawner');
 	const output = outputFor('pooled');
-	const proc = startProcess(
+	const proc = start(
 		{command: 'echo "pid $$ ppid $PPID"; echo "v=$ONLY_HERE"; pwd; cat; echo err >&2; sleep 0.3'},
 		{cwd: dir, env: {PATH: process.env.PATH, ONLY_HERE: 'a b\nc'}, output},
 	);
@@ -114,7 +117,7 @@ test('a shell command that is not found reads the same pooled and direct, log in
 test('ten at once all come from the pool and all pass', async () => {
 	await warmSpawner(10);
 	const runs = Array.from({length: 10}, (_, i) => {
-		const proc = startProcess({command: 'sleep 0.5'}, {cwd: dir, env: process.env, output: outputFor(`ten-${i}`)});
+		const proc = start({command: 'sleep 0.5'}, {cwd: dir, env: process.env, output: outputFor(`ten-${i}`)});
 		assert.equal(ids(proc.pid!).ppid, spawnerPid(), `task ${i} came from the pool`);
 		return proc;
 	});
@@ -124,7 +127,7 @@ test('ten at once all come from the pool and all pass', async () => {
 
 test('stop reaches the whole group of a pooled task, grandchildren included', async () => {
 	await warmSpawner(1);
-	const proc = startProcess({command: 'sleep 300 & sleep 300 & echo up; wait'}, {cwd: dir, env: process.env, output: outputFor('stop'), graceMs: 500});
+	const proc = start({command: 'sleep 300 & sleep 300 & echo up; wait'}, {cwd: dir, env: process.env, output: outputFor('stop'), graceMs: 500});
 	await until(() => survivors(proc.pid!).length >= 3, 5000, 'the grandchildren');
 	await proc.stop();
 	assert.deepEqual(survivors(proc.pid!), []);
@@ -149,7 +152,7 @@ test('losing the spawner mid-task: the task still ends, and later spawns go dire
 	await warmSpawner(1);
 	const helper = spawnerPid()!;
 	const output = outputFor('orphan');
-	const proc = startProcess({command: 'echo up; sleep 0.5; exit 4'}, {cwd: dir, env: process.env, output});
+	const proc = start({command: 'echo up; sleep 0.5; exit 4'}, {cwd: dir, env: process.env, output});
 	assert.equal(ids(proc.pid!).ppid, helper);
 	await until(() => output.lines().includes('up'), 5000, 'the task to run');
 	process.kill(helper, 'SIGKILL');
