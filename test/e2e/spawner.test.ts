@@ -119,6 +119,29 @@ describe('stops with the spawner', () => {
 	});
 });
 
+describe('where run: commands start from', () => {
+	// With the pool (FANOUT_SPAWNER=1, and the TUI) the tests above and below check the spawner is the parent.
+	it('headless, by default: fanout forks them itself, no spawner', async () => {
+		const dir = workspace(`name: parents
+phases:
+  - name: one
+    tasks:
+      - id: a
+        owns: [a/**]
+        run: echo "parent $PPID"
+      - id: b
+        owns: [b/**]
+        run: echo "parent $PPID"
+`);
+		dirs.push(dir);
+		let fanout = 0;
+		const result = await runCli(['run', 'plan.yaml', '--headless', '--yes'], {cwd: dir, env: {FANOUT_SPAWNER: undefined}, onStart: pid => (fanout = pid)});
+		assert.equal(result.code, 0, result.stdout + result.stderr);
+		const parents = [...result.stdout.matchAll(/\| parent (\d+)/g)].map(m => Number(m[1]));
+		assert.deepEqual(parents, [fanout, fanout], result.stdout);
+	});
+});
+
 describe('stops with the spawner, in a terminal', {skip: !hasTmux && 'no tmux'}, () => {
 	let sessions = 0;
 	/** `fanout run` in tmux, approved for every phase, once phase 2 runs from the pool. */
