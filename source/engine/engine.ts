@@ -149,6 +149,7 @@ export function createEngine(options: EngineOptions): Engine {
 				guardCommand: options.guardCommand,
 				...(options.sessions ? {sessions: options.sessions} : {}),
 				placement: sharedWorkspace(workspace),
+				sharedTreeReady: () => prepare().then(() => phaseEnd.settled()),
 				...(worktrees ? {isolation: {worktrees, inWorktree, ignore: () => ignore}} : {}),
 			}),
 			verify: createVerifyActor({...common, workspace}),

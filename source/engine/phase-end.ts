@@ -25,12 +25,21 @@ export type PhaseEndCheck = {
 	noteApplied(paths: Iterable<string>): void;
 	/** Takes the workspace as of now (run start, awaiting approval) as the baseline. */
 	quietSnapshot(): Promise<void>;
+	/**
+	 * Resolves once the latest baseline is taken. A phase's processes in the shared tree start only
+	 * then: a write during the walk could land in the baseline and never be seen as a change.
+	 */
+	settled(): Promise<void>;
 	/** The conflicts found since the baseline; the workspace now becomes the baseline. */
 	check(context: OrchestratorContext): Promise<OrchestratorEvent[]>;
 };
 
-/** Resolves after the event loop has polled once: events the kernel queued before the call are then handled. */
-const afterPoll = (): Promise<void> => new Promise(resolve => setImmediate(resolve));
+/**
+ * Resolves once the event loop has polled for I/O after the call: events the kernel queued
+ * before it are then handled. Two turns: called from an I/O callback (a task's exit), the first
+ * setImmediate runs before the loop polls again; the second runs after it has.
+ */
+const afterPoll = (): Promise<void> => new Promise(resolve => setImmediate(() => setImmediate(resolve)));
 
 /**
  * A check over `workspace`, inert until `ignore()` returns the run's ignore rules. `eventCount()`
@@ -44,6 +53,8 @@ export function createPhaseEndCheck(workspace: string, ignore: () => IgnorePredi
 	let baselineCount: number | undefined;
 	let watched = new Set<string>();
 	let applied = new Set<string>();
+	// The baseline being taken (resolved when none is).
+	let quiet: Promise<void> = Promise.resolve();
 	/** Walks the tree; the count is read before the walk, so an event during it means "scan again". */
 	const snapshot = async (rules: IgnorePredicate): Promise<{snapshot: Snapshot; count: number | undefined}> => {
 		const count = eventCount();
@@ -56,14 +67,21 @@ export function createPhaseEndCheck(workspace: string, ignore: () => IgnorePredi
 		noteApplied(paths) {
 			for (const path of paths) applied.add(path);
 		},
-		async quietSnapshot() {
-			const rules = ignore();
-			if (!rules) return;
-			// The baseline still holds when the watch has seen nothing since it was taken (the run's
-			// start, then the first phase's approval: one walk, not two).
-			await afterPoll();
-			if (baselineCount !== undefined && eventCount() === baselineCount) return;
-			({snapshot: baseline, count: baselineCount} = await snapshot(rules));
+		quietSnapshot() {
+			const taking = (async () => {
+				const rules = ignore();
+				if (!rules) return;
+				// The baseline still holds when the watch has seen nothing since it was taken (the run's
+				// start, then the first phase's approval: one walk, not two).
+				await afterPoll();
+				if (baselineCount !== undefined && eventCount() === baselineCount) return;
+				({snapshot: baseline, count: baselineCount} = await snapshot(rules));
+			})();
+			quiet = taking.catch(() => undefined);
+			return taking;
+		},
+		settled() {
+			return quiet;
 		},
 		async check(context) {
 			const rules = ignore();

@@ -36,6 +36,11 @@ export type TaskActorDeps = {
 	readonly sessions?: Readonly<Record<string, string>>;
 	/** Where each task works (the isolation seam). */
 	readonly placement: Placement;
+	/**
+	 * Resolves when a process may start in the shared tree: once the run is prepared and the
+	 * phase's baseline is taken (a write made during that walk would be in the baseline, unseen).
+	 */
+	readonly sharedTreeReady?: () => Promise<void>;
 	/** Worktree isolation, when a phase of the run uses it (see isolation.ts). */
 	readonly isolation?: {
 		readonly worktrees: WorktreeIsolation;
@@ -61,8 +66,15 @@ export function createTaskActor(deps: TaskActorDeps) {
 		let ended = false;
 		const fail = (reason: string): void =>
 			sendBack({type: 'task.exited', taskId: task.id, outcome: 'failed', exitCode: null, signal: null, reason, at: Date.now()});
-		if (!isolation) launch(deps.placement(task).cwd);
-		else {
+		if (!isolation) {
+			const ready = deps.sharedTreeReady?.();
+			const go = (): void => {
+				if (!stopped) launch(deps.placement(task).cwd);
+			};
+			// A failed preparation is the run's error, told by its driver: the task still starts, as before.
+			if (ready) void ready.then(go, go);
+			else go();
+		} else {
 			// The worktree first (a snapshot and a checkout): the process starts once it is ready.
 			isolation.worktrees.place(task).then(
 				tree => {

@@ -70,3 +70,29 @@ test('the walk is skipped only while the count stands still; without a count eve
 	assert.equal((await counted.check(context)).length, 1);
 	assert.deepEqual(await counted.check(context), [], 'the walk became the new baseline');
 });
+
+test('settled() holds until the baseline being taken is done; a write made once it resolves is found', async () => {
+	const {workspace, ignore, context} = await setUp();
+	const watcher = await watchWorkspace({workspace, ignore, onChanges: () => undefined});
+	try {
+		const check = createPhaseEndCheck(workspace, () => ignore, () => watcher.eventCount);
+		await check.quietSnapshot();
+		// The user edits between phases: the next baseline must walk again.
+		writeFileSync(join(workspace, 'kept.txt'), 'edited between phases\n');
+		await new Promise(resolve => setTimeout(resolve, 50));
+		let taken = false;
+		const taking = check.quietSnapshot().then(() => (taken = true));
+		await check.settled();
+		assert.equal(taken, true, 'settled() resolved only after the walk');
+		// A task that started once settled() resolved (as every task in the shared tree does).
+		writeFileSync(join(workspace, 'stray.txt'), 'written by a task\n');
+		await taking;
+		const events = await check.check(context);
+		assert.deepEqual(
+			events.map(e => (e.type === 'conflict.detected' ? e.path : '')),
+			['stray.txt'],
+		);
+	} finally {
+		await watcher.close();
+	}
+});
