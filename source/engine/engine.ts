@@ -3,6 +3,7 @@
 // TUI both drive exactly this.
 
 import {createActor} from 'xstate';
+import {withLanded} from '../machine/context.js';
 import {createOrchestrator} from '../machine/orchestrator.js';
 import {stateOf} from '../machine/state.js';
 import type {JournalEntry} from '../machine/journal-events.js';
@@ -97,6 +98,8 @@ export function createEngine(options: EngineOptions): Engine {
 	const inWorktree = (phaseIndex: number): boolean => git && phaseIsolation(planNow(), phaseIndex, git) === 'worktree';
 	/** Paths fanout is applying, until when: the workspace watch does not report them as anyone's write. */
 	const applying = new Map<string, number>();
+	/** Tasks whose latest attempt's work was applied to the workspace (see finalContext). */
+	const landedTasks = new Set<string>();
 	const worktrees = git
 		? new WorktreeIsolation({
 				workspace,
@@ -104,6 +107,7 @@ export function createEngine(options: EngineOptions): Engine {
 				...(options.plan.worktree?.link ? {link: options.plan.worktree.link} : {}),
 				journal: entry => {
 					appendEvent(runDir, entry);
+					if (entry.type === 'task.applied') landedTasks.add(entry.taskId);
 					if ((entry as {type: string}).type === 'task.changes') changes.forget();
 					options.onJournal?.(entry);
 				},
@@ -177,6 +181,7 @@ export function createEngine(options: EngineOptions): Engine {
 		// The task's pid is its process group (spawned detached): resume kills by it.
 		const record = entry.type === 'task.started' ? {...entry, pgid: entry.pid} : entry;
 		appendEvent(runDir, record);
+		if (entry.type === 'task.spawned') landedTasks.delete(entry.taskId);
 		onDecision(entry);
 		// Worktree phases record their own changes (engine/isolation.ts); the shared tree of a git repository is recorded here.
 		if (recordShared && !inWorktree(actor.getSnapshot().context.phaseIndex)) recordShared(entry);
@@ -299,6 +304,11 @@ export function createEngine(options: EngineOptions): Engine {
 			const {phaseIndex} = actor.getSnapshot().context;
 			const progress = worktrees?.progress;
 			return {mode: inWorktree(phaseIndex) ? 'worktree' : 'shared', ...(progress ? {progress} : {})};
+		},
+		finalContext() {
+			const {context} = actor.getSnapshot();
+			const tasks = withLanded(context.tasks, landedTasks);
+			return tasks === context.tasks ? context : {...context, tasks};
 		},
 		taskChanges(taskId) {
 			const known = worktrees?.taskChanges(taskId);

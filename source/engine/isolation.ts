@@ -257,6 +257,8 @@ export class WorktreeIsolation {
 			// Stopped while waiting its turn (a conflict, the run's end): its work stays in its worktree.
 			if (signal?.aborted) return {kind: 'error' as const, reason: 'stopped'};
 			const pool = await this.openPool();
+			// Stopped while the pool opened: the same (the last moment the workspace is untouched).
+			if (signal?.aborted) return {kind: 'error' as const, reason: 'stopped'};
 			const result = await applyChanges(pool.facts, held.snapshot, held.tree, changes);
 			if (!result.ok) {
 				if (result.conflicts.length > 0) return {kind: 'workspace-changed' as const, paths: result.conflicts};

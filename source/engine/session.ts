@@ -132,7 +132,7 @@ export async function runSession(prepared: Prepared, options: SessionOptions, dr
 	faults.engine = engine;
 	const removeSignalHandlers = stopOnSignals(engine, runDir);
 	const summary = (exitCode: number, fault?: RunFault) => {
-		const {context} = engine.actor.getSnapshot();
+		const context = engine.finalContext();
 		writeSummary(runDir, {
 			runId,
 			plan: context.plan.name,

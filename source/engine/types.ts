@@ -65,6 +65,11 @@ export type Engine = {
 	startEarly(): Promise<void>;
 	/** Resolves when the machine reaches a final state. */
 	readonly finished: Promise<void>;
+	/**
+	 * The run's last word, once `finished` resolved: the machine's context, with a task whose work
+	 * landed in the workspace after the run stopped it (a conflict elsewhere, mid-apply) passed.
+	 */
+	finalContext(): OrchestratorContext;
 	/** Stops watching guard refusals and the workspace; call once the run is over. */
 	close(): void;
 	/**

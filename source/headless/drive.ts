@@ -62,7 +62,7 @@ export function headlessDriver(plan: Plan, options: HeadlessOptions, out: Headle
 			const snapshot = engine.actor.getSnapshot();
 			// A fault stopped the run (the disk, a bug): its code, not the interruption's.
 			const code = engine.faults?.exitCode() ?? exitCodeOf(snapshot) ?? 1;
-			const {context} = snapshot;
+			const context = engine.finalContext();
 			if (!options.json) {
 				const line = outcomeLine(context, code);
 				const {runDir} = options;

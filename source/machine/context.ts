@@ -90,3 +90,27 @@ export function phaseAllSkipped(ctx: OrchestratorContext): boolean {
 	const runs = planPhaseTasks(ctx.plan, ctx.phaseIndex).map(t => ctx.tasks[t.id]);
 	return runs.length > 0 && runs.every(r => r?.status === 'skipped');
 }
+
+/**
+ * A task whose work was applied to the workspace passed: its process did, and its work is in.
+ * It can land after the run stopped the task (a conflict elsewhere stops the run while the work
+ * is being applied, all or nothing): the journal's fold and the run's last word count it so, and
+ * a resume does not run it, and apply it, again.
+ */
+export function landed(run: TaskRun): TaskRun {
+	if (run.status === 'passed') return run;
+	const {reason: _reason, ...rest} = run;
+	return {...rest, status: 'passed', exitCode: run.exitCode ?? 0};
+}
+
+/** `tasks` with each of `ids` counted as landed (see {@link landed}). */
+export function withLanded(tasks: Readonly<Record<string, TaskRun>>, ids: ReadonlySet<string>): Readonly<Record<string, TaskRun>> {
+	let out: Record<string, TaskRun> | undefined;
+	for (const id of ids) {
+		const run = tasks[id];
+		if (!run || run.status === 'passed') continue;
+		out ??= {...tasks};
+		out[id] = landed(run);
+	}
+	return out ?? tasks;
+}

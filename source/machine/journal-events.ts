@@ -3,6 +3,7 @@
 
 import type {TaskFileChange} from '../plan/conflict.js';
 import type {Plan} from '../plan/types.js';
+import {landed} from './context.js';
 import type {ActorEvent, Conflict, ConflictChoice, PhaseRunStatus, Revision, RunOutcome, TaskRun} from './types.js';
 
 /** A task's report as the journal keeps it: the actor's `task.report` event, with its time. */
@@ -167,6 +168,12 @@ export function foldJournal(entries: readonly JournalEntry[]): JournalState {
 			}
 			case 'task.stopped': {
 				update(entry.taskId, {status: entry.status, reason: entry.reason, endedAt: entry.at});
+				break;
+			}
+			case 'task.applied': {
+				// Its work is in the workspace: it passed, even when the run stopped it meanwhile.
+				const run = tasks.get(entry.taskId);
+				if (run) tasks.set(entry.taskId, landed(run));
 				break;
 			}
 			case 'conflict.detected': {

@@ -47,6 +47,42 @@ describe('isolation, headless, on a package repository', () => {
 		}
 	});
 
+	it('work that lands while a conflict stops the run counts as passed, and resume does not apply it twice', async () => {
+		const repo = makePackageRepo();
+		try {
+			// stray's conflict is found as its work is checked, while readme's work is being applied.
+			writeFileSync(
+				join(repo.workspace, '.plan.yaml'),
+				`name: landed
+phases:
+  - name: notes
+    tasks:
+      - id: readme
+        owns: [Readme.md]
+        run: printf 'a note from fanout\\n' >> Readme.md
+      - id: stray
+        owns: [docs/guide.md]
+        run: printf 'more\\n' >> docs/guide.md && printf 'oops\\n' > lib/stray.js
+  - name: after
+    tasks:
+      - id: count
+        owns: [out/**]
+        run: mkdir -p out && wc -l Readme.md > out/count.txt
+`,
+			);
+			const first = await runCli(['run', '.plan.yaml', '--headless', '--yes'], {cwd: repo.workspace});
+			assert.equal(first.code, 3, first.stdout + first.stderr);
+			// The last word agrees with the workspace, whichever way the race went.
+			const landed = repo.read('Readme.md').includes('a note from fanout');
+			assert.match(first.stdout, landed ? /^readme\s+passed/m : /^readme\s+stopped/m, first.stdout);
+			const resumed = await runCli(['resume', '--headless', '--yes', '--on-conflict', 'defer'], {cwd: repo.workspace});
+			assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr);
+			assert.equal(repo.read('Readme.md').split('a note from fanout').length - 1, 1, 'readme\'s work applied once');
+		} finally {
+			repo.cleanup();
+		}
+	});
+
 	it('shared mode: exit 3, the suspects with their state, and the advice to use worktrees', async () => {
 		const repo = makePackageRepo();
 		try {
