@@ -4,7 +4,7 @@
 
 import {render} from 'ink';
 import {App} from './app.js';
-import type {OrchestratorView} from './view.js';
+import type {OrchestratorSnapshot, OrchestratorView} from './view.js';
 import {createClock} from './hooks/clock.js';
 import {exitCodeOf} from '../machine/exit-code.js';
 import type {Conflict} from '../machine/types.js';
@@ -87,9 +87,38 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 	// An approval on its way to the machine: keys typed meanwhile wait for it (use-keys.tsx), so
 	// a key typed after `a` reaches the grid, not the approval screen it left.
 	let approving: Promise<void> | undefined;
+	// Once the run is over, the summary reads its last word (work that landed as the run stopped
+	// counts as passed: Engine.finalContext), one view per snapshot, told again when it is final.
+	let over = false;
+	let last: {readonly snapshot: OrchestratorSnapshot; readonly view: OrchestratorSnapshot} | undefined;
+	const atEnd = new Set<(snapshot: OrchestratorSnapshot) => void>();
+	const read = (): OrchestratorSnapshot => {
+		const snapshot = engine.actor.getSnapshot();
+		if (!over) return snapshot;
+		if (last?.snapshot !== snapshot) {
+			const context = engine.finalContext();
+			last = {snapshot, view: context === snapshot.context ? snapshot : {...snapshot, context}};
+		}
+		return last.view;
+	};
+	const end = (): void => {
+		over = true;
+		for (const listener of atEnd) listener(read());
+	};
+	// Its failure is the session's to tell (a fault); the summary still reads what is known.
+	void engine.finished.then(end, end);
 	const view: OrchestratorView = {
-		getSnapshot: () => engine.actor.getSnapshot(),
-		subscribe: listener => engine.actor.subscribe(listener),
+		getSnapshot: read,
+		subscribe: listener => {
+			const subscription = engine.actor.subscribe(listener);
+			atEnd.add(listener);
+			return {
+				unsubscribe: () => {
+					atEnd.delete(listener);
+					subscription.unsubscribe();
+				},
+			};
+		},
 		send: event => {
 			if (event.type !== 'phase.approve' && event.type !== 'phase.approveAll') {
 				engine.actor.send(event);
