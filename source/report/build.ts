@@ -169,6 +169,12 @@ export function buildReport(events: readonly JournalEvent[], folder: RunFolder):
 			case 'task.stopped':
 				end(entry.taskId, when, entry.status, null, entry.reason);
 				break;
+			case 'task.applied': {
+				// Work that landed after the run stopped its task: that attempt passed (machine/context.ts, landed).
+				const attempt = running.has(entry.taskId) ? undefined : lastAttemptOf(attempts, entry.taskId);
+				if (attempt && attempt.status !== 'passed') Object.assign(attempt, {status: 'passed', exitCode: attempt.exitCode ?? 0, reason: null});
+				break;
+			}
 			case 'task.report': {
 				// Cost belongs to the attempt that spent it: a retried task costs every attempt.
 				const attempt = running.get(entry.taskId) ?? lastAttemptOf(attempts, entry.taskId);

@@ -149,3 +149,23 @@ test('fold: an unfinished journal (fanout still running or killed) reports what 
 	assert.equal(report.tasks[0]!.attempts[0]!.endedAt, null);
 	assert.match(formatReportHtml(report, new Map(), new Date(0)), /still running/);
 });
+
+test('fold: work that landed after the run stopped its task shows that attempt passed', () => {
+	const p = plan([['one', [task('a', ['a/**']), task('b', ['b/**'])]]]);
+	const report = buildReport(
+		[
+			ev('run.started', 0, {runId: 'r1', planFile: 'plan.yaml', workspace: '/w', plan: p, phaseIndex: 0, kept: []}),
+			ev('phase.started', 10, {phaseIndex: 0, name: 'one', tasks: ['a', 'b']}),
+			ev('task.spawned', 10, {taskId: 'a', phaseIndex: 0, attempt: 1}),
+			ev('task.spawned', 10, {taskId: 'b', phaseIndex: 0, attempt: 1}),
+			ev('task.stopped', 300, {taskId: 'b', status: 'conflicted', reason: 'needs x'}),
+			ev('task.stopped', 301, {taskId: 'a', status: 'stopped', reason: 'run stopped on a conflict'}),
+			ev('run.finished', 302, {outcome: 'conflict'}),
+			ev('task.applied', 400, {taskId: 'a', paths: ['a/one.txt']}),
+		],
+		folder,
+	);
+	const status = (id: string) => report.tasks.find(t => t.id === id)!.attempts.map(x => [x.status, x.reason]);
+	assert.deepEqual(status('a'), [['passed', null]]);
+	assert.deepEqual(status('b'), [['conflicted', 'needs x']]);
+});
