@@ -7,7 +7,7 @@
 
 import {strict as assert} from 'node:assert';
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, describe, it} from 'node:test';
@@ -202,10 +202,11 @@ phases:
 		);
 		const result = await runCli(['run', 'plan.yaml', '--headless', '--yes'], {
 			cwd: dir,
-			onStart: () => {
+			onStart: (_pid, _output, errors) => {
 				const free = setInterval(() => {
-					// Once the disk is full (the log waits for space), make some.
-					if (statfsSync(disk).bavail > 0) return;
+					// Once the log waits for space (said on stderr), make some. Not as soon as the disk
+					// reads full: the write that filled it may be the log's last before space is made.
+					if (!/paused until there is space/.test(errors())) return;
 					rmSync(join(disk, 'ballast'), {force: true});
 					clearInterval(free);
 				}, 50);

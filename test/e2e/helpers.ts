@@ -60,7 +60,7 @@ export type CliResult = {readonly code: number | null; readonly signal: string |
 /** Runs the built CLI to its end. `onStart` gets the child (to signal it). */
 export function runCli(
 	args: readonly string[],
-	options: {cwd: string; env?: NodeJS.ProcessEnv; onStart?: (pid: number, output: () => string) => void},
+	options: {cwd: string; env?: NodeJS.ProcessEnv; onStart?: (pid: number, output: () => string, errors: () => string) => void},
 ): Promise<CliResult> {
 	return new Promise(resolve => {
 		const child = spawn(process.execPath, [cli, ...args], {
@@ -72,7 +72,7 @@ export function runCli(
 		let stderr = '';
 		child.stdout.on('data', chunk => (stdout += chunk));
 		child.stderr.on('data', chunk => (stderr += chunk));
-		options.onStart?.(child.pid!, () => stdout);
+		options.onStart?.(child.pid!, () => stdout, () => stderr);
 		child.on('close', (code, signal) => resolve({code, signal, stdout, stderr, pid: child.pid!}));
 	});
 }
