@@ -40,7 +40,7 @@ export type TaskActorDeps = {
 	 * Resolves when a process may start in the shared tree: once the run is prepared and the
 	 * phase's baseline is taken (a write made during that walk would be in the baseline, unseen).
 	 */
-	readonly sharedTreeReady?: () => Promise<void>;
+	readonly sharedTreeReady: () => Promise<void>;
 	/** Worktree isolation, when a phase of the run uses it (see isolation.ts). */
 	readonly isolation?: {
 		readonly worktrees: WorktreeIsolation;
@@ -67,13 +67,11 @@ export function createTaskActor(deps: TaskActorDeps) {
 		const fail = (reason: string): void =>
 			sendBack({type: 'task.exited', taskId: task.id, outcome: 'failed', exitCode: null, signal: null, reason, at: Date.now()});
 		if (!isolation) {
-			const ready = deps.sharedTreeReady?.();
 			const go = (): void => {
 				if (!stopped) launch(deps.placement(task).cwd);
 			};
 			// A failed preparation is the run's error, told by its driver: the task still starts, as before.
-			if (ready) void ready.then(go, go);
-			else go();
+			void deps.sharedTreeReady().then(go, go);
 		} else {
 			// The worktree first (a snapshot and a checkout): the process starts once it is ready.
 			isolation.worktrees.place(task).then(
