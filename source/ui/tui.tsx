@@ -87,23 +87,16 @@ export async function runInteractive(engine: Engine, options: InteractiveOptions
 	// An approval on its way to the machine: keys typed meanwhile wait for it (use-keys.tsx), so
 	// a key typed after `a` reaches the grid, not the approval screen it left.
 	let approving: Promise<void> | undefined;
-	// Once the run is over, the summary reads its last word (work that landed as the run stopped
-	// counts as passed: Engine.finalContext), one view per snapshot, told again when it is final.
-	let over = false;
-	let last: {readonly snapshot: OrchestratorSnapshot; readonly view: OrchestratorSnapshot} | undefined;
+	// Once the run is over (the machine's snapshot no longer changes), the summary reads its last
+	// word: work that landed as the run stopped counts as passed (Engine.finalContext).
+	let final: OrchestratorSnapshot | undefined;
 	const atEnd = new Set<(snapshot: OrchestratorSnapshot) => void>();
-	const read = (): OrchestratorSnapshot => {
-		const snapshot = engine.actor.getSnapshot();
-		if (!over) return snapshot;
-		if (last?.snapshot !== snapshot) {
-			const context = engine.finalContext();
-			last = {snapshot, view: context === snapshot.context ? snapshot : {...snapshot, context}};
-		}
-		return last.view;
-	};
+	const read = (): OrchestratorSnapshot => final ?? engine.actor.getSnapshot();
 	const end = (): void => {
-		over = true;
-		for (const listener of atEnd) listener(read());
+		const snapshot = engine.actor.getSnapshot();
+		const context = engine.finalContext();
+		final = context === snapshot.context ? snapshot : {...snapshot, context};
+		for (const listener of atEnd) listener(final);
 	};
 	// Its failure is the session's to tell (a fault); the summary still reads what is known.
 	void engine.finished.then(end, end);
